@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"github.com/vega-ai/vega/config"
+	"github.com/vega-ai/vega/models"
+	"github.com/vega-ai/vega/server"
+)
+
+// loadConfig reads and validates the configuration, with flags that mirror
+// the most used variables.
+func loadConfig(env func(string) string) (config.Config, error) {
+	cfg, err := config.Load(env)
+	if err != nil {
+		return cfg, &exitError{code: 2, msg: err.Error()}
+	}
+	return cfg, nil
+}
+
+// openStore opens the configured database, applying migrations unless skip.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, skip bool) (*models.DB, error) {
+	path, err := cfg.SQLitePath()
+	if err != nil {
+		return nil, &exitError{code: 2, msg: err.Error()}
+	}
+	db, err := models.Open(ctx, models.Options{Path: path, SkipMigrations: skip, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func runServe(ctx context.Context, env func(string) string, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "address to listen on (overrides VEGA_ADDR)")
+	dataDir := fs.String("data-dir", "", "data directory (overrides VEGA_DATA_DIR)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: vega serve [--addr :8765] [--data-dir ./data]\n\nStarts the server on the configured database, applying migrations first.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError("%v", err)
+	}
+	envWithFlags := func(k string) string {
+		switch {
+		case k == "VEGA_ADDR" && *addr != "":
+			return *addr
+		case k == "VEGA_DATA_DIR" && *dataDir != "":
+			return *dataDir
+		}
+		return env(k)
+	}
+	cfg, err := loadConfig(envWithFlags)
+	if err != nil {
+		return err
+	}
+	if err := cfg.EnsureSecret(); err != nil {
+		return err
+	}
+	log := cfg.Logger(stderr)
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	db, err := openStore(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("close database", "err", err)
+		} else {
+			log.Info("database closed")
+		}
+	}()
+	store := models.NewStore(db)
+	srv, err := server.New(server.Deps{Config: cfg, DB: db, Store: store, Logger: log})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another Vega already running? set VEGA_ADDR to another port)", cfg.Addr, err)
+	}
+	log.Info("vega listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "mode", cfg.Mode)
+	fmt.Fprintf(stdout, "Vega is running at %s\n", cfg.BaseURL)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.App().Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("shutdown did not finish cleanly", "err", err)
+	}
+	<-errc
+	return nil
+}

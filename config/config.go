@@ -1,0 +1,241 @@
+// Package config reads Vega's configuration from environment variables into one
+// typed struct and validates it, with messages that say what to fix.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Mode says whether Vega runs for one household (selfhosted) or as a hosted
+// service with per-user quotas (cloud).
+type Mode string
+
+// The modes Vega knows.
+const (
+	ModeSelfHosted Mode = "selfhosted"
+	ModeCloud      Mode = "cloud"
+)
+
+// Config is Vega's whole configuration. Load fills it from the environment.
+type Config struct {
+	// Addr is the address the HTTP server listens on (VEGA_ADDR).
+	Addr string
+	// DataDir holds the SQLite database and the generated secret (VEGA_DATA_DIR).
+	DataDir string
+	// DatabaseURL names the database (VEGA_DATABASE_URL); empty means the
+	// SQLite file vega.db in DataDir.
+	DatabaseURL string
+	// Secret signs tokens (VEGA_SECRET or VEGA_SECRET_FILE); when unset a
+	// random one is generated once and kept in DataDir.
+	Secret string
+	// BaseURL is the public address of the server, used in links and OAuth
+	// callbacks (VEGA_BASE_URL).
+	BaseURL string
+	// Mode is selfhosted or cloud (VEGA_MODE).
+	Mode Mode
+	// LogLevel is debug, info, warn or error (VEGA_LOG_LEVEL).
+	LogLevel slog.Level
+	// LogFormat is text or json (VEGA_LOG_FORMAT).
+	LogFormat string
+	// BodyLimit bounds every request body in bytes (VEGA_BODY_LIMIT_MB).
+	BodyLimit int
+	// ShutdownTimeout bounds how long in-flight requests may take to finish
+	// after SIGINT or SIGTERM (VEGA_SHUTDOWN_TIMEOUT).
+	ShutdownTimeout time.Duration
+}
+
+// Var describes one environment variable for the README and `vega --help`.
+type Var struct {
+	Name, Default, Help string
+}
+
+// Vars lists every environment variable Load reads.
+var Vars = []Var{
+	{"VEGA_ADDR", ":8765", "Address to listen on; 8765 is the port the browser extension expects."},
+	{"VEGA_DATA_DIR", "./data", "Directory for the SQLite database and the generated secret."},
+	{"VEGA_DATABASE_URL", "sqlite file <data dir>/vega.db", "Database to use: a file path or sqlite:// URL."},
+	{"VEGA_SECRET", "generated into <data dir>/secret (mode 0600)", "Secret that signs tokens; at least 32 characters. VEGA_SECRET_FILE reads it from a file."},
+	{"VEGA_BASE_URL", "http://localhost<addr>", "Public URL of the server, used for links and OAuth callbacks."},
+	{"VEGA_MODE", "selfhosted", "selfhosted, or cloud (AI quotas per user)."},
+	{"VEGA_LOG_LEVEL", "info", "debug, info, warn or error."},
+	{"VEGA_LOG_FORMAT", "text", "text or json."},
+	{"VEGA_BODY_LIMIT_MB", "12", "Largest request body accepted, in MiB (a captured page is at most 10 MiB of HTML)."},
+	{"VEGA_SHUTDOWN_TIMEOUT", "15s", "How long in-flight requests may take to finish on SIGINT/SIGTERM."},
+}
+
+// Load reads the configuration through getenv (os.Getenv in production) and
+// validates it. It does not touch the file system; see EnsureSecret.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	c := Config{
+		Addr:        get("VEGA_ADDR", ":8765"),
+		DataDir:     get("VEGA_DATA_DIR", "./data"),
+		DatabaseURL: get("VEGA_DATABASE_URL", ""),
+		Secret:      getenv("VEGA_SECRET"),
+		BaseURL:     strings.TrimRight(get("VEGA_BASE_URL", ""), "/"),
+		Mode:        Mode(strings.ToLower(get("VEGA_MODE", string(ModeSelfHosted)))),
+		LogFormat:   strings.ToLower(get("VEGA_LOG_FORMAT", "text")),
+	}
+
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("VEGA_ADDR=%q is not a listen address: use host:port or :port, for example :8765", c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad("VEGA_ADDR=%q has no valid port (0-65535)", c.Addr)
+	}
+
+	if f := getenv("VEGA_SECRET_FILE"); f != "" && c.Secret == "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			bad("VEGA_SECRET_FILE=%q cannot be read: %v", f, err)
+		}
+		c.Secret = strings.TrimSpace(string(b))
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		bad("VEGA_SECRET is %d characters long; use at least 32 (for example: openssl rand -hex 32), or unset it to have one generated", len(c.Secret))
+	}
+
+	if c.BaseURL == "" {
+		host, port, _ := net.SplitHostPort(c.Addr)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("VEGA_BASE_URL=%q must be an absolute http:// or https:// URL, for example https://vega.example.com", c.BaseURL)
+	}
+
+	switch c.Mode {
+	case ModeSelfHosted, ModeCloud:
+	default:
+		bad("VEGA_MODE=%q is not known: use selfhosted or cloud", c.Mode)
+	}
+
+	switch strings.ToLower(get("VEGA_LOG_LEVEL", "info")) {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("VEGA_LOG_LEVEL=%q is not known: use debug, info, warn or error", getenv("VEGA_LOG_LEVEL"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("VEGA_LOG_FORMAT=%q is not known: use text or json", c.LogFormat)
+	}
+
+	mb, err := strconv.Atoi(get("VEGA_BODY_LIMIT_MB", "12"))
+	if err != nil || mb < 1 || mb > 1024 {
+		bad("VEGA_BODY_LIMIT_MB=%q must be a whole number of MiB between 1 and 1024", getenv("VEGA_BODY_LIMIT_MB"))
+	}
+	c.BodyLimit = mb << 20
+
+	c.ShutdownTimeout, err = time.ParseDuration(get("VEGA_SHUTDOWN_TIMEOUT", "15s"))
+	if err != nil || c.ShutdownTimeout <= 0 {
+		bad("VEGA_SHUTDOWN_TIMEOUT=%q must be a positive duration such as 15s", getenv("VEGA_SHUTDOWN_TIMEOUT"))
+	}
+
+	if c.DatabaseURL != "" {
+		if _, err := c.SQLitePath(); err != nil {
+			bad("%v", err)
+		}
+	}
+
+	if len(problems) > 0 {
+		return c, errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// SQLitePath returns the file path of the SQLite database the configuration names.
+func (c Config) SQLitePath() (string, error) {
+	u := c.DatabaseURL
+	switch {
+	case u == "":
+		return filepath.Join(c.DataDir, "vega.db"), nil
+	case strings.HasPrefix(u, "sqlite://"):
+		return strings.TrimPrefix(u, "sqlite://"), nil
+	case strings.HasPrefix(u, "sqlite:"):
+		return strings.TrimPrefix(u, "sqlite:"), nil
+	case strings.HasPrefix(u, "file:"):
+		return strings.TrimPrefix(u, "file:"), nil
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return "", fmt.Errorf("VEGA_DATABASE_URL: PostgreSQL is not supported by this build yet; unset it to use the embedded SQLite database")
+	case strings.Contains(u, "://"):
+		return "", fmt.Errorf("VEGA_DATABASE_URL=%q: unknown scheme; use a file path or sqlite:///path/to/vega.db", u)
+	default:
+		return u, nil
+	}
+}
+
+// EnsureSecret fills c.Secret when it is empty: it reads DataDir/secret, or
+// generates 32 random bytes and writes them there with mode 0600.
+func (c *Config) EnsureSecret() error {
+	if c.Secret != "" {
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory %s: %w", c.DataDir, err)
+	}
+	path := filepath.Join(c.DataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil {
+		s := strings.TrimSpace(string(b))
+		if len(s) < 32 {
+			return fmt.Errorf("%s holds a secret shorter than 32 characters: delete it to have a new one generated", path)
+		}
+		c.Secret = s
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read secret %s: %w", path, err)
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return fmt.Errorf("generate secret: %w", err)
+	}
+	s := hex.EncodeToString(buf)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("write secret %s: %w", path, err)
+	}
+	if _, err := f.WriteString(s + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("write secret %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write secret %s: %w", path, err)
+	}
+	c.Secret = s
+	return nil
+}
+
+// Logger builds the slog logger the configuration asks for.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,117 @@
+package config
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8765" || c.DataDir != "./data" || c.Mode != ModeSelfHosted || c.LogLevel != slog.LevelInfo ||
+		c.LogFormat != "text" || c.BaseURL != "http://localhost:8765" || c.ShutdownTimeout != 15*time.Second {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	p, err := c.SQLitePath()
+	if err != nil || p != filepath.Join("data", "vega.db") {
+		t.Fatalf("SQLitePath = %q, %v", p, err)
+	}
+}
+
+func TestLoadRejectsBadValuesWithAHint(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"address without port", map[string]string{"VEGA_ADDR": "localhost"}, "VEGA_ADDR"},
+		{"port out of range", map[string]string{"VEGA_ADDR": ":99999"}, "no valid port"},
+		{"short secret", map[string]string{"VEGA_SECRET": "short"}, "at least 32"},
+		{"unknown mode", map[string]string{"VEGA_MODE": "saas"}, "use selfhosted or cloud"},
+		{"unknown log level", map[string]string{"VEGA_LOG_LEVEL": "loud"}, "use debug, info, warn or error"},
+		{"unknown log format", map[string]string{"VEGA_LOG_FORMAT": "xml"}, "use text or json"},
+		{"relative base url", map[string]string{"VEGA_BASE_URL": "vega.local"}, "absolute http"},
+		{"body limit not a number", map[string]string{"VEGA_BODY_LIMIT_MB": "ten"}, "VEGA_BODY_LIMIT_MB"},
+		{"bad shutdown timeout", map[string]string{"VEGA_SHUTDOWN_TIMEOUT": "-1s"}, "positive duration"},
+		{"unknown database scheme", map[string]string{"VEGA_DATABASE_URL": "mysql://x"}, "unknown scheme"},
+		{"missing secret file", map[string]string{"VEGA_SECRET_FILE": "/nonexistent/secret"}, "VEGA_SECRET_FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load error = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{"VEGA_MODE": "x", "VEGA_LOG_FORMAT": "y"}))
+	if err == nil || !strings.Contains(err.Error(), "VEGA_MODE") || !strings.Contains(err.Error(), "VEGA_LOG_FORMAT") {
+		t.Fatalf("want both problems reported, got %v", err)
+	}
+}
+
+func TestSQLitePathForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"/var/lib/vega.db":          "/var/lib/vega.db",
+		"sqlite:///var/lib/vega.db": "/var/lib/vega.db",
+		"file:/tmp/x.db":            "/tmp/x.db",
+	} {
+		c, err := Load(env(map[string]string{"VEGA_DATABASE_URL": in}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := c.SQLitePath(); got != want {
+			t.Errorf("SQLitePath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEnsureSecretGeneratesOnceWithPrivateMode(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	c := Config{DataDir: dir}
+	if err := c.EnsureSecret(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Secret) < 32 {
+		t.Fatalf("secret too short: %q", c.Secret)
+	}
+	st, err := os.Stat(filepath.Join(dir, "secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file mode = %v, want 0600", st.Mode().Perm())
+	}
+	again := Config{DataDir: dir}
+	if err := again.EnsureSecret(); err != nil {
+		t.Fatal(err)
+	}
+	if again.Secret != c.Secret {
+		t.Fatal("a second start generated a different secret; tokens would be invalidated on every restart")
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "s")
+	secret := strings.Repeat("k", 40)
+	if err := os.WriteFile(f, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"VEGA_SECRET_FILE": f}))
+	if err != nil || c.Secret != secret {
+		t.Fatalf("secret from file = %q, %v", c.Secret, err)
+	}
+}

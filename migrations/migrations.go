@@ -1,0 +1,307 @@
+// Package migrations owns the database schema: numbered SQL files embedded in
+// the binary, one folder per SQL dialect, and a small runner that applies them.
+//
+// A migration is a pair of files NNNNN_name.up.sql and NNNNN_name.down.sql in
+// the dialect's folder (sqlite/ today; postgres/ later). Each migration runs in
+// one transaction together with the row that records it in
+// schema_migrations, so a failed migration leaves no trace. Migrations are
+// never edited once released: a change to the schema is a new file.
+//
+// SQLite note for future migrations: PRAGMA foreign_keys cannot change inside
+// a transaction, so a migration that rebuilds a table (create new, copy, drop
+// old, rename) must not rely on turning foreign keys off; it can use
+// PRAGMA defer_foreign_keys = ON, which does work inside the transaction.
+package migrations
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"time"
+)
+
+//go:embed sqlite/*.sql
+var files embed.FS
+
+// Dialect names a SQL dialect. Its migrations live in the folder of the same
+// name; adding a dialect means adding a folder, a constant and the folder to
+// the go:embed pattern. The runner's own statements use "?" placeholders,
+// which a dialect with another syntax (PostgreSQL's $1) must rebind.
+type Dialect string
+
+// SQLite is the dialect of the embedded SQLite database (folder sqlite/).
+const SQLite Dialect = "sqlite"
+
+// ErrSchemaTooNew is returned when the database records a migration this
+// binary does not know, typically because a newer release already migrated it.
+var ErrSchemaTooNew = errors.New("database schema is newer than this binary")
+
+// Migration is one numbered schema change with its SQL in both directions.
+type Migration struct {
+	Version int
+	Name    string
+	Up      string
+	Down    string
+}
+
+// MigrationStatus reports whether one migration has been applied, and when.
+type MigrationStatus struct {
+	Version   int
+	Name      string
+	Applied   bool
+	AppliedAt time.Time // zero unless Applied
+}
+
+// Up applies every pending SQLite migration in version order.
+func Up(ctx context.Context, db *sql.DB) error { return SQLite.Up(ctx, db) }
+
+// Down rolls back the last steps applied SQLite migrations, newest first.
+func Down(ctx context.Context, db *sql.DB, steps int) error { return SQLite.Down(ctx, db, steps) }
+
+// Status reports every known SQLite migration and whether it is applied.
+func Status(ctx context.Context, db *sql.DB) ([]MigrationStatus, error) {
+	return SQLite.Status(ctx, db)
+}
+
+var fileName = regexp.MustCompile(`^(\d+)_([a-z0-9_]+)\.(up|down)\.sql$`)
+
+// Migrations returns the dialect's embedded migrations sorted by version. It
+// fails if a file is misnamed, a version is repeated or lacks one direction.
+func (d Dialect) Migrations() ([]Migration, error) {
+	if _, err := fs.Stat(files, string(d)); err != nil {
+		return nil, fmt.Errorf("migrations: unknown dialect %q", d)
+	}
+	return parse(files, string(d))
+}
+
+// parse reads the migrations in folder dir of fsys.
+func parse(fsys fs.FS, dir string) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	byVersion := map[int]*Migration{}
+	for _, e := range entries {
+		m := fileName.FindStringSubmatch(e.Name())
+		if m == nil {
+			return nil, fmt.Errorf("migrations: %s/%s: name is not NNNNN_name.(up|down).sql", dir, e.Name())
+		}
+		version, _ := strconv.Atoi(m[1])
+		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		mig := byVersion[version]
+		if mig == nil {
+			mig = &Migration{Version: version, Name: m[2]}
+			byVersion[version] = mig
+		}
+		if mig.Name != m[2] {
+			return nil, fmt.Errorf("migrations: %s: version %d has two names, %q and %q", dir, version, mig.Name, m[2])
+		}
+		sqlText := &mig.Up
+		if m[3] == "down" {
+			sqlText = &mig.Down
+		}
+		if *sqlText != "" {
+			return nil, fmt.Errorf("migrations: %s: version %d has two %s files", dir, version, m[3])
+		}
+		*sqlText = string(body)
+	}
+	out := make([]Migration, 0, len(byVersion))
+	for _, m := range byVersion {
+		if m.Up == "" || m.Down == "" {
+			return nil, fmt.Errorf("migrations: %s: version %d (%s) needs both an up and a down file", dir, m.Version, m.Name)
+		}
+		out = append(out, *m)
+	}
+	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
+	return out, nil
+}
+
+// Up applies every pending migration in version order, each in its own
+// transaction. It returns ErrSchemaTooNew, changing nothing, if the database
+// records a version this binary does not know.
+func (d Dialect) Up(ctx context.Context, db *sql.DB) error {
+	known, err := d.Migrations()
+	if err != nil {
+		return err
+	}
+	return up(ctx, db, known)
+}
+
+// up applies the pending migrations of known, which is sorted by version.
+func up(ctx context.Context, db *sql.DB, known []Migration) error {
+	applied, err := load(ctx, db, known)
+	if err != nil {
+		return err
+	}
+	for _, m := range known {
+		if _, ok := applied[m.Version]; ok {
+			continue
+		}
+		if err := apply(ctx, db, m, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Down rolls back the last steps applied migrations, newest first, each in
+// its own transaction. A steps larger than the number applied rolls back all
+// of them; steps below 1 is an error.
+func (d Dialect) Down(ctx context.Context, db *sql.DB, steps int) error {
+	known, err := d.Migrations()
+	if err != nil {
+		return err
+	}
+	return down(ctx, db, known, steps)
+}
+
+// down rolls back the last steps applied migrations of known.
+func down(ctx context.Context, db *sql.DB, known []Migration, steps int) error {
+	if steps < 1 {
+		return fmt.Errorf("migrations: down needs at least 1 step, got %d", steps)
+	}
+	applied, err := load(ctx, db, known)
+	if err != nil {
+		return err
+	}
+	for i := len(known) - 1; i >= 0 && steps > 0; i-- {
+		if _, ok := applied[known[i].Version]; !ok {
+			continue
+		}
+		if err := apply(ctx, db, known[i], false); err != nil {
+			return err
+		}
+		steps--
+	}
+	return nil
+}
+
+// Status reports every known migration, in version order, and whether it is
+// applied. Unlike Up and Down it does not refuse a newer database: versions
+// recorded there but unknown here are listed too, as applied.
+func (d Dialect) Status(ctx context.Context, db *sql.DB) ([]MigrationStatus, error) {
+	known, err := d.Migrations()
+	if err != nil {
+		return nil, err
+	}
+	return status(ctx, db, known)
+}
+
+// status reports the migrations of known and any unknown applied versions.
+func status(ctx context.Context, db *sql.DB, known []Migration) ([]MigrationStatus, error) {
+	applied, err := appliedVersions(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MigrationStatus, 0, len(known))
+	for _, m := range known {
+		s, ok := applied[m.Version]
+		out = append(out, MigrationStatus{Version: m.Version, Name: m.Name, Applied: ok, AppliedAt: s.AppliedAt})
+		delete(applied, m.Version)
+	}
+	for _, s := range applied {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b MigrationStatus) int { return a.Version - b.Version })
+	return out, nil
+}
+
+// load returns the applied versions, refusing a database that records a
+// version missing from known.
+func load(ctx context.Context, db *sql.DB, known []Migration) (map[int]MigrationStatus, error) {
+	applied, err := appliedVersions(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	latest := 0
+	if len(known) > 0 {
+		latest = known[len(known)-1].Version
+	}
+	for v, s := range applied {
+		switch {
+		case v > latest:
+			return nil, fmt.Errorf("migrations: database is at version %d (%s), this binary knows up to %d; upgrade it: %w",
+				v, s.Name, latest, ErrSchemaTooNew)
+		case !slices.ContainsFunc(known, func(m Migration) bool { return m.Version == v }):
+			return nil, fmt.Errorf("migrations: database records version %d (%s), which this binary does not have", v, s.Name)
+		}
+	}
+	return applied, nil
+}
+
+// apply runs one migration up or down in a transaction together with the
+// schema_migrations row that records it. It checks the row again inside the
+// transaction, so two processes migrating at once do not both apply it.
+func apply(ctx context.Context, db *sql.DB, m Migration, up bool) (err error) {
+	dir, body, record := "down", m.Down, `DELETE FROM schema_migrations WHERE version = ?`
+	args := []any{m.Version}
+	if up {
+		dir, body, record = "up", m.Up, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`
+		args = append(args, m.Name)
+	}
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("migrations: %s %05d_%s: %w", dir, m.Version, m.Name, err)
+		}
+	}()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+		return err
+	}
+	if (n == 1) == up { // someone else got there first
+		return tx.Rollback()
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, record, args...); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// appliedVersions creates schema_migrations if needed and returns its rows.
+func appliedVersions(ctx context.Context, db *sql.DB) (map[int]MigrationStatus, error) {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
+		return nil, fmt.Errorf("migrations: create schema_migrations: %w", err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT version, name, applied_at FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]MigrationStatus{}
+	for rows.Next() {
+		s := MigrationStatus{Applied: true}
+		if err := rows.Scan(&s.Version, &s.Name, &s.AppliedAt); err != nil {
+			return nil, fmt.Errorf("migrations: read schema_migrations: %w", err)
+		}
+		applied[s.Version] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("migrations: read schema_migrations: %w", err)
+	}
+	return applied, nil
+}

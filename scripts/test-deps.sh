@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the test suites need on a Debian machine that has Go, Node and
+# apt. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Browser suites (extension and dashboard) drive Debian's Chromium.
+if [ -d tests/browser ]; then
+  apt_install chromium
+fi
+
+# Node packages for the extension's tests.
+if [ -f extension/package.json ]; then
+  (cd extension && npm ci --no-audit --no-fund)
+fi
+
+go mod download
