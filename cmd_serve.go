@@ -88,6 +88,17 @@ func runServe(ctx context.Context, env func(string) string, args []string, _ io.
 		}
 	}()
 	store := models.NewStore(db)
+	if cfg.AdminUsername != "" {
+		admin, created, err := server.EnsureAdmin(ctx, store, cfg.AdminUsername, cfg.AdminPassword, cfg.BcryptCost)
+		switch {
+		case err != nil:
+			return fmt.Errorf("create the admin account from VEGA_ADMIN_USERNAME: %w", err)
+		case created:
+			log.Info("created admin account from VEGA_ADMIN_USERNAME", "username", admin.Username, "user_id", admin.ID)
+		case !admin.IsAdmin():
+			log.Warn("VEGA_ADMIN_USERNAME names an existing account that is not an admin; left unchanged (use `vega user set-role`)", "username", admin.Username)
+		}
+	}
 	srv, err := server.New(server.Deps{Config: cfg, DB: db, Store: store, Logger: log})
 	if err != nil {
 		return err

@@ -42,7 +42,8 @@ func runUser(ctx context.Context, env func(string) string, args []string, stdin 
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (create)")
 	pwFlag := fs.String("password", "", "the password (create; prefer --password-stdin)")
 	yes := fs.Bool("yes", false, "confirm deletion (delete)")
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
@@ -76,7 +77,7 @@ func runUser(ctx context.Context, env func(string) string, args []string, stdin 
 		if pw == "" {
 			return usageError("create needs a password: --password-stdin (recommended) or --password")
 		}
-		hash, err := auth.HashPassword(pw, auth.DefaultBcryptCost)
+		hash, err := auth.HashPassword(pw, cfg.BcryptCost)
 		if err != nil {
 			return usageError("%v", err)
 		}
@@ -109,27 +110,27 @@ func runUser(ctx context.Context, env func(string) string, args []string, stdin 
 		}
 		return tw.Flush()
 	case "set-role":
-		if fs.NArg() != 2 {
+		if len(positional) != 2 {
 			return usageError("set-role takes a username and a role (user or admin)")
 		}
-		u, err := store.UserByUsername(ctx, fs.Arg(0))
+		u, err := store.UserByUsername(ctx, positional[0])
 		if err != nil {
-			return userLookupError(fs.Arg(0), err)
+			return userLookupError(positional[0], err)
 		}
-		if err := store.SetRole(ctx, u.ID, fs.Arg(1)); err != nil {
+		if err := store.SetRole(ctx, u.ID, models.Role(positional[1])); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%q is now %s\n", u.Username, fs.Arg(1))
+		fmt.Fprintf(stdout, "%q is now %s\n", u.Username, positional[1])
 	case "delete":
-		if fs.NArg() != 1 {
+		if len(positional) != 1 {
 			return usageError("delete takes one username")
 		}
 		if !*yes {
-			return usageError("deleting %q removes the account and every job, profile and document it owns; add --yes to confirm", fs.Arg(0))
+			return usageError("deleting %q removes the account and every job, profile and document it owns; add --yes to confirm", positional[0])
 		}
-		u, err := store.UserByUsername(ctx, fs.Arg(0))
+		u, err := store.UserByUsername(ctx, positional[0])
 		if err != nil {
-			return userLookupError(fs.Arg(0), err)
+			return userLookupError(positional[0], err)
 		}
 		if err := store.DeleteUser(ctx, u.ID); err != nil {
 			return err
@@ -147,4 +148,20 @@ func userLookupError(name string, err error) error {
 		return &exitError{code: 1, msg: fmt.Sprintf("no user named %q (see `vega user list`)", name)}
 	}
 	return err
+}
+
+// parseInterspersed parses flags that may come before, between or after the
+// positional arguments ("delete ada --yes"), returning the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

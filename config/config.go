@@ -54,6 +54,26 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// after SIGINT or SIGTERM (VEGA_SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+
+	// RegistrationOpen says whether anyone may create an account
+	// (VEGA_REGISTRATION=open, the default) or only an admin at the console
+	// (closed).
+	RegistrationOpen bool
+	// BcryptCost is the bcrypt work factor for new password hashes
+	// (VEGA_BCRYPT_COST, 10 to 16, default 12).
+	BcryptCost int
+	// AccessTokenTTL is the lifetime of an API access token (JWT)
+	// (VEGA_ACCESS_TOKEN_TTL, default 15m).
+	AccessTokenTTL time.Duration
+	// RefreshTokenTTL is the lifetime of a refresh token and of a dashboard
+	// session (VEGA_REFRESH_TOKEN_TTL, default 720h, that is 30 days; "30d"
+	// is accepted too).
+	RefreshTokenTTL time.Duration
+	// AdminUsername and AdminPassword, when both set, name an admin account
+	// created at start-up if no user of that name exists
+	// (VEGA_ADMIN_USERNAME, VEGA_ADMIN_PASSWORD or VEGA_ADMIN_PASSWORD_FILE).
+	AdminUsername string
+	AdminPassword string
 }
 
 // Var describes one environment variable for the README and `vega --help`.
@@ -73,6 +93,12 @@ var Vars = []Var{
 	{"VEGA_LOG_FORMAT", "text", "text or json."},
 	{"VEGA_BODY_LIMIT_MB", "12", "Largest request body accepted, in MiB (a captured page is at most 10 MiB of HTML)."},
 	{"VEGA_SHUTDOWN_TIMEOUT", "15s", "How long in-flight requests may take to finish on SIGINT/SIGTERM."},
+	{"VEGA_REGISTRATION", "open", "open: anyone can create an account (the first one becomes admin); closed: only `vega user create`."},
+	{"VEGA_BCRYPT_COST", "12", "bcrypt work factor for password hashes, 10 to 16."},
+	{"VEGA_ACCESS_TOKEN_TTL", "15m", "Lifetime of an API access token, 1m to 24h."},
+	{"VEGA_REFRESH_TOKEN_TTL", "720h (30 days)", "Lifetime of a refresh token and of a dashboard session, 1h to 365d (for example 720h or 30d)."},
+	{"VEGA_ADMIN_USERNAME", "none", "With VEGA_ADMIN_PASSWORD: create this admin account at start-up if it does not exist."},
+	{"VEGA_ADMIN_PASSWORD", "none", "Password of the VEGA_ADMIN_USERNAME account (8 to 72 bytes). VEGA_ADMIN_PASSWORD_FILE reads it from a file."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and
@@ -158,6 +184,49 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("VEGA_SHUTDOWN_TIMEOUT=%q must be a positive duration such as 15s", getenv("VEGA_SHUTDOWN_TIMEOUT"))
 	}
 
+	switch reg := strings.ToLower(get("VEGA_REGISTRATION", "open")); reg {
+	case "open":
+		c.RegistrationOpen = true
+	case "closed":
+		c.RegistrationOpen = false
+	default:
+		bad("VEGA_REGISTRATION=%q is not known: use open or closed", getenv("VEGA_REGISTRATION"))
+	}
+
+	c.BcryptCost, err = strconv.Atoi(get("VEGA_BCRYPT_COST", "12"))
+	if err != nil || c.BcryptCost < 10 || c.BcryptCost > 16 {
+		bad("VEGA_BCRYPT_COST=%q must be a whole number from 10 to 16 (12 is a good default; each step doubles the work)", getenv("VEGA_BCRYPT_COST"))
+	}
+
+	c.AccessTokenTTL, err = time.ParseDuration(get("VEGA_ACCESS_TOKEN_TTL", "15m"))
+	if err != nil || c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
+		bad("VEGA_ACCESS_TOKEN_TTL=%q must be a duration from 1m to 24h, such as 15m", getenv("VEGA_ACCESS_TOKEN_TTL"))
+	}
+	c.RefreshTokenTTL, err = parseLongDuration(get("VEGA_REFRESH_TOKEN_TTL", "720h"))
+	if err != nil || c.RefreshTokenTTL < time.Hour || c.RefreshTokenTTL > 365*24*time.Hour {
+		bad("VEGA_REFRESH_TOKEN_TTL=%q must be a duration from 1h to 365d, such as 720h or 30d", getenv("VEGA_REFRESH_TOKEN_TTL"))
+	} else if err == nil && c.AccessTokenTTL > c.RefreshTokenTTL {
+		bad("VEGA_ACCESS_TOKEN_TTL (%s) must not be longer than VEGA_REFRESH_TOKEN_TTL (%s)", c.AccessTokenTTL, c.RefreshTokenTTL)
+	}
+
+	c.AdminUsername = strings.TrimSpace(getenv("VEGA_ADMIN_USERNAME"))
+	c.AdminPassword = getenv("VEGA_ADMIN_PASSWORD")
+	if f := getenv("VEGA_ADMIN_PASSWORD_FILE"); f != "" && c.AdminPassword == "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			bad("VEGA_ADMIN_PASSWORD_FILE=%q cannot be read: %v", f, err)
+		}
+		c.AdminPassword = strings.TrimRight(string(b), "\r\n")
+	}
+	switch {
+	case c.AdminUsername != "" && c.AdminPassword == "":
+		bad("VEGA_ADMIN_USERNAME is set but VEGA_ADMIN_PASSWORD is not: set both to create an admin at start-up, or neither")
+	case c.AdminUsername == "" && c.AdminPassword != "":
+		bad("VEGA_ADMIN_PASSWORD is set but VEGA_ADMIN_USERNAME is not: set both to create an admin at start-up, or neither")
+	case c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72):
+		bad("VEGA_ADMIN_PASSWORD is %d bytes long; it must be 8 to 72 bytes", len(c.AdminPassword))
+	}
+
 	if c.DatabaseURL != "" {
 		if _, err := c.SQLitePath(); err != nil {
 			bad("%v", err)
@@ -168,6 +237,19 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, errors.New("configuration: " + strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// parseLongDuration parses a Go duration ("720h") or a whole number of days
+// ("30d").
+func parseLongDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 100000 {
+			return 0, fmt.Errorf("bad number of days %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
 }
 
 // SQLitePath returns the file path of the SQLite database the configuration names.

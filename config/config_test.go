@@ -115,3 +115,71 @@ func TestSecretFromFile(t *testing.T) {
 		t.Fatalf("secret from file = %q, %v", c.Secret, err)
 	}
 }
+
+func TestLoadAccountDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.RegistrationOpen || c.BcryptCost != 12 || c.AccessTokenTTL != 15*time.Minute ||
+		c.RefreshTokenTTL != 30*24*time.Hour || c.AdminUsername != "" || c.AdminPassword != "" {
+		t.Fatalf("unexpected account defaults: open=%t cost=%d access=%s refresh=%s admin=%q",
+			c.RegistrationOpen, c.BcryptCost, c.AccessTokenTTL, c.RefreshTokenTTL, c.AdminUsername)
+	}
+}
+
+func TestLoadAccountSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"VEGA_REGISTRATION":      "Closed",
+		"VEGA_BCRYPT_COST":       "10",
+		"VEGA_ACCESS_TOKEN_TTL":  "5m",
+		"VEGA_REFRESH_TOKEN_TTL": "7d",
+		"VEGA_ADMIN_USERNAME":    "root",
+		"VEGA_ADMIN_PASSWORD":    "correct horse",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RegistrationOpen || c.BcryptCost != 10 || c.AccessTokenTTL != 5*time.Minute ||
+		c.RefreshTokenTTL != 7*24*time.Hour || c.AdminUsername != "root" || c.AdminPassword != "correct horse" {
+		t.Fatalf("settings not read: %+v", c)
+	}
+
+	f := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(f, []byte("from a file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(env(map[string]string{"VEGA_ADMIN_USERNAME": "root", "VEGA_ADMIN_PASSWORD_FILE": f}))
+	if err != nil || c.AdminPassword != "from a file" {
+		t.Fatalf("admin password from file = %q, %v", c.AdminPassword, err)
+	}
+}
+
+func TestLoadRejectsBadAccountSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"unknown registration", map[string]string{"VEGA_REGISTRATION": "invite"}, "use open or closed"},
+		{"bcrypt cost too low", map[string]string{"VEGA_BCRYPT_COST": "4"}, "VEGA_BCRYPT_COST"},
+		{"bcrypt cost too high", map[string]string{"VEGA_BCRYPT_COST": "20"}, "VEGA_BCRYPT_COST"},
+		{"access ttl not a duration", map[string]string{"VEGA_ACCESS_TOKEN_TTL": "soon"}, "VEGA_ACCESS_TOKEN_TTL"},
+		{"access ttl too long", map[string]string{"VEGA_ACCESS_TOKEN_TTL": "48h"}, "VEGA_ACCESS_TOKEN_TTL"},
+		{"refresh ttl too short", map[string]string{"VEGA_REFRESH_TOKEN_TTL": "10m"}, "VEGA_REFRESH_TOKEN_TTL"},
+		{"refresh ttl bad days", map[string]string{"VEGA_REFRESH_TOKEN_TTL": "xd"}, "VEGA_REFRESH_TOKEN_TTL"},
+		{"access longer than refresh", map[string]string{"VEGA_ACCESS_TOKEN_TTL": "3h", "VEGA_REFRESH_TOKEN_TTL": "2h"}, "must not be longer"},
+		{"admin name without password", map[string]string{"VEGA_ADMIN_USERNAME": "root"}, "VEGA_ADMIN_PASSWORD is not"},
+		{"admin password without name", map[string]string{"VEGA_ADMIN_PASSWORD": "longenough"}, "VEGA_ADMIN_USERNAME is not"},
+		{"admin password too short", map[string]string{"VEGA_ADMIN_USERNAME": "root", "VEGA_ADMIN_PASSWORD": "short"}, "8 to 72 bytes"},
+		{"admin password too long", map[string]string{"VEGA_ADMIN_USERNAME": "root", "VEGA_ADMIN_PASSWORD": strings.Repeat("p", 73)}, "8 to 72 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load error = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}

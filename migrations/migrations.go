@@ -93,7 +93,10 @@ func parse(fsys fs.FS, dir string) ([]Migration, error) {
 		if m == nil {
 			return nil, fmt.Errorf("migrations: %s/%s: name is not NNNNN_name.(up|down).sql", dir, e.Name())
 		}
-		version, _ := strconv.Atoi(m[1])
+		version, err := strconv.Atoi(m[1])
+		if err != nil || version < 1 {
+			return nil, fmt.Errorf("migrations: %s/%s: version must be a number from 1", dir, e.Name())
+		}
 		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err

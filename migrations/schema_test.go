@@ -92,7 +92,7 @@ func describe(t *testing.T, db *sql.DB) []string {
 			queryRow(t, db, []any{&withoutRowid, &strict}, `SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = ?`, o.name)
 			add("table %s: autoincrement=%t without_rowid=%d strict=%d", o.name,
 				regexp.MustCompile(`\bautoincrement\b`).MatchString(norm), withoutRowid, strict)
-			for _, r := range queryStrings(t, db, `SELECT printf('column %d %s %s notnull=%d default=%s pk=%d hidden=%d',
+			for _, r := range queryStrings(t, db, `SELECT printf('column %02d %s %s notnull=%d default=%s pk=%d hidden=%d',
 				cid, name, upper(type), "notnull", COALESCE(dflt_value, '<none>'), pk, hidden) FROM pragma_table_xinfo(?)`, o.name) {
 				add("table %s: %s", o.name, r)
 			}
@@ -166,7 +166,14 @@ func queryRow(t *testing.T, db *sql.DB, dest []any, query string, args ...any) {
 // reduces whitespace, so formatting differences are not reported as drift.
 func normalizeSQL(s string) string {
 	var b strings.Builder
+	var last byte // last byte written
 	space := false
+	sep := func(c byte) { // writes the pending space unless punctuation makes it moot
+		if space && last != 0 && last != '(' && last != ',' && !strings.ContainsRune("(),;", rune(c)) {
+			b.WriteByte(' ')
+		}
+		space = false
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -176,11 +183,11 @@ func normalizeSQL(s string) string {
 			}
 			space = true
 		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			end := strings.Index(s[i+2:], "*/")
-			if end < 0 {
-				end = len(s) - i - 4
+			if end := strings.Index(s[i+2:], "*/"); end >= 0 {
+				i += end + 3
+			} else {
+				i = len(s)
 			}
-			i += end + 3
 			space = true
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			space = true
@@ -189,18 +196,17 @@ func normalizeSQL(s string) string {
 			for j < len(s) && s[j] != c {
 				j++
 			}
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteString(s[i:min(j+1, len(s))])
-			i = j
+			sep(c)
+			j = min(j, len(s)-1)
+			b.WriteString(s[i : j+1])
+			last, i = s[j], j
 		default:
-			if space && b.Len() > 0 && !strings.ContainsRune("(,", rune(b.String()[b.Len()-1])) && !strings.ContainsRune("(),;", rune(c)) {
-				b.WriteByte(' ')
+			sep(c)
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			space = false
-			b.WriteString(strings.ToLower(string(c)))
+			b.WriteByte(c)
+			last = c
 		}
 	}
 	return strings.TrimSuffix(b.String(), ";")

@@ -131,7 +131,10 @@ type dbError struct {
 	cause error
 }
 
-func (e *dbError) Error() string   { return "models: " + e.op + ": " + e.kind.Error() }
+// Error names the operation and the kind, never the database's message.
+func (e *dbError) Error() string { return "models: " + e.op + ": " + e.kind.Error() }
+
+// Unwrap exposes both the sentinel and the original error.
 func (e *dbError) Unwrap() []error { return []error{e.kind, e.cause} }
 
 // notFound returns ErrNotFound wrapped with what was looked for.
@@ -224,3 +227,6 @@ func constraintKind(err error) constraint {
 
 // isUniqueViolation reports whether err is a unique-constraint violation.
 func isUniqueViolation(err error) bool { return constraintKind(err) == constraintUnique }
+
+// isNotFound reports whether err matches ErrNotFound.
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -31,6 +31,7 @@ type Server struct {
 	app  *fiber.App
 	deps Deps
 	log  *slog.Logger
+	acct *accounts // sign-in, tokens, sessions (auth.go)
 }
 
 // New builds the Fiber application from a configuration and a database. It is
@@ -46,6 +47,11 @@ func New(d Deps) (*Server, error) {
 		d.Config.BodyLimit = 12 << 20
 	}
 	s := &Server{deps: d, log: d.Logger}
+	acct, err := newAccounts(d.Config)
+	if err != nil {
+		return nil, err
+	}
+	s.acct = acct
 	s.app = fiber.New(fiber.Config{
 		AppName:               "Vega AI",
 		BodyLimit:             d.Config.BodyLimit,
@@ -76,6 +82,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) routes() {
 	s.app.Get("/health", s.health)
 	s.app.Get("/healthz", s.healthz)
+
+	s.registerWebAuthRoutes(s.app)
 
 	api := s.app.Group("/api")
 	s.registerAuthRoutes(api)
