@@ -292,7 +292,7 @@ func (pg *page) merge(cands []*candidate) (*Job, bool) {
 	}
 	// The title names skills too ("Backend Engineer (Ruby)").
 	sk = append(sk, skills.Find(j.Title+"\n\n"+j.Description)...)
-	j.Skills = dedupeFold(sk)
+	j.Skills = withoutEmployer(dedupeFold(sk), j.Company)
 	return j, strong
 }
 
@@ -421,6 +421,23 @@ func dedupeFold(in []string) []string {
 		}
 		seen[k] = true
 		out = append(out, s)
+	}
+	return out
+}
+
+// withoutEmployer drops the hiring company's own name from the skills: a
+// GitLab posting names GitLab everywhere, which says nothing about what the
+// applicant must know.
+func withoutEmployer(sk []string, company string) []string {
+	company = strings.TrimSpace(company)
+	if company == "" {
+		return sk
+	}
+	out := sk[:0]
+	for _, s := range sk {
+		if !strings.EqualFold(s, company) {
+			out = append(out, s)
+		}
 	}
 	return out
 }

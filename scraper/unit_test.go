@@ -3,6 +3,7 @@ package scraper
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -178,4 +179,24 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+func TestSkillsLeaveOutTheEmployersOwnName(t *testing.T) {
+	page := `<html><head><title>Backend Engineer at GitLab</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"JobPosting","title":"Backend Engineer",
+"hiringOrganization":{"@type":"Organization","name":"GitLab"},
+"description":"<p>Work on GitLab, the DevSecOps platform, in Ruby and PostgreSQL with GraphQL APIs. We ship GitLab every month to millions of developers and need someone who loves backend work and testing.</p>"}</script>
+</head><body></body></html>`
+	job, err := Parse("https://job-boards.greenhouse.io/gitlab/jobs/1", []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range job.Skills {
+		if strings.EqualFold(s, "GitLab") {
+			t.Fatalf("skills %v name the employer", job.Skills)
+		}
+	}
+	if !slices.Contains(job.Skills, "Ruby") || !slices.Contains(job.Skills, "PostgreSQL") {
+		t.Fatalf("skills %v miss the languages the posting names", job.Skills)
+	}
 }
