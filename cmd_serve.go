@@ -10,6 +10,7 @@ import (
 	"net"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/vega-ai/vega/config"
 	"github.com/vega-ai/vega/models"
@@ -103,6 +104,12 @@ func runServe(ctx context.Context, env func(string) string, args []string, _ io.
 	if err != nil {
 		return err
 	}
+
+	// Expired generated documents are deleted every hour until shutdown.
+	cleanupCtx, stopCleanup := context.WithCancel(ctx)
+	cleanupDone := make(chan struct{})
+	go func() { defer close(cleanupDone); srv.RunDocumentCleanup(cleanupCtx, time.Hour) }()
+	defer func() { stopCleanup(); <-cleanupDone }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -74,7 +74,53 @@ type Config struct {
 	// (VEGA_ADMIN_USERNAME, VEGA_ADMIN_PASSWORD or VEGA_ADMIN_PASSWORD_FILE).
 	AdminUsername string
 	AdminPassword string
+
+	// OAuth sign-in (see config/oauth.go). A provider is offered when its
+	// client id is set. Google: GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET
+	// (or VEGA_GOOGLE_*); GitHub: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET
+	// (or VEGA_GITHUB_*); any OpenID Connect issuer: VEGA_OIDC_ISSUER,
+	// VEGA_OIDC_CLIENT_ID, VEGA_OIDC_CLIENT_SECRET, VEGA_OIDC_NAME.
+	GoogleClientID, GoogleClientSecret string
+	GitHubClientID, GitHubClientSecret string
+	OIDCIssuer, OIDCClientID           string
+	OIDCClientSecret, OIDCName         string
+	// GoogleIssuer, GitHubURL and GitHubAPIURL override the providers'
+	// addresses; they are not read from the environment and are empty
+	// (Google's and GitHub's real addresses) except in tests, which point
+	// them at a fake provider.
+	GoogleIssuer, GitHubURL, GitHubAPIURL string
+	// ExtensionIDs limits the browser extensions allowed to call /api from
+	// their pages (CORS) to these ids (VEGA_EXTENSION_IDS, comma-separated);
+	// empty allows every chrome-extension:// and moz-extension:// origin.
+	ExtensionIDs []string
+
+	// AIBaseURL is the base URL of an OpenAI-compatible chat-completions API
+	// (VEGA_AI_BASE_URL, such as https://api.openai.com/v1 or
+	// http://localhost:11434/v1 for Ollama). Empty, with no AIAPIKey, means
+	// the built-in analyser and generators, which need no network.
+	AIBaseURL string
+	// AIAPIKey is sent as a bearer token to AIBaseURL (VEGA_AI_API_KEY or
+	// VEGA_AI_API_KEY_FILE); local servers need none. A key without a base
+	// URL means OpenAI's API.
+	AIAPIKey string
+	// AIModel is the model asked for (VEGA_AI_MODEL); required with a base URL.
+	AIModel string
+	// AITimeout bounds one AI call, retries included (VEGA_AI_TIMEOUT,
+	// default 60s); when it runs out the built-in result is used.
+	AITimeout time.Duration
+	// DocumentRetention is how long generated documents are kept
+	// (VEGA_DOCUMENT_RETENTION, default 90 days; 0 keeps them).
+	DocumentRetention time.Duration
+	// QuotaAnalysis, QuotaCoverLetter and QuotaCV are the monthly limits per
+	// user in cloud mode (VEGA_QUOTA_ANALYSIS, VEGA_QUOTA_COVER_LETTER,
+	// VEGA_QUOTA_CV); 0 means no limit. Self-hosted mode has no limits.
+	QuotaAnalysis    int
+	QuotaCoverLetter int
+	QuotaCV          int
 }
+
+// AIEnabled reports whether an OpenAI-compatible API is configured.
+func (c Config) AIEnabled() bool { return c.AIBaseURL != "" }
 
 // Var describes one environment variable for the README and `vega --help`.
 type Var struct {
@@ -99,6 +145,23 @@ var Vars = []Var{
 	{"VEGA_REFRESH_TOKEN_TTL", "720h (30 days)", "Lifetime of a refresh token and of a dashboard session, 1h to 365d (for example 720h or 30d)."},
 	{"VEGA_ADMIN_USERNAME", "none", "With VEGA_ADMIN_PASSWORD: create this admin account at start-up if it does not exist."},
 	{"VEGA_ADMIN_PASSWORD", "none", "Password of the VEGA_ADMIN_USERNAME account (8 to 72 bytes). VEGA_ADMIN_PASSWORD_FILE reads it from a file."},
+	{"GOOGLE_CLIENT_ID", "none", "With GOOGLE_CLIENT_SECRET: offer \"Sign in with Google\" (also read as VEGA_GOOGLE_CLIENT_ID). Callback: <base URL>/auth/google/callback."},
+	{"GOOGLE_CLIENT_SECRET", "none", "Client secret of the Google OAuth client (also VEGA_GOOGLE_CLIENT_SECRET)."},
+	{"GITHUB_CLIENT_ID", "none", "With GITHUB_CLIENT_SECRET: offer \"Sign in with GitHub\" (also VEGA_GITHUB_CLIENT_ID). Callback: <base URL>/auth/github/callback."},
+	{"GITHUB_CLIENT_SECRET", "none", "Client secret of the GitHub OAuth app (also VEGA_GITHUB_CLIENT_SECRET)."},
+	{"VEGA_OIDC_ISSUER", "none", "With VEGA_OIDC_CLIENT_ID: offer sign-in with this OpenID Connect issuer, found by discovery. Callback: <base URL>/auth/oidc/callback."},
+	{"VEGA_OIDC_CLIENT_ID", "none", "Client id registered at VEGA_OIDC_ISSUER."},
+	{"VEGA_OIDC_CLIENT_SECRET", "none", "Client secret registered at VEGA_OIDC_ISSUER; empty for a public client (PKCE only)."},
+	{"VEGA_OIDC_NAME", "Single sign-on", "Name of the VEGA_OIDC_ISSUER provider on the sign-in button."},
+	{"VEGA_EXTENSION_IDS", "any", "Comma-separated browser extension ids (Chrome's 32 letters, Firefox's UUID) allowed to call the API from extension pages; unset allows any extension."},
+	{"VEGA_AI_BASE_URL", "none (built-in analysis)", "Base URL of an OpenAI-compatible chat-completions API: OpenAI, Ollama (http://localhost:11434/v1), LM Studio, vLLM, OpenRouter, Gemini. Unset: the built-in analyser and generators (no network)."},
+	{"VEGA_AI_API_KEY", "none", "API key sent as a bearer token; set alone, it means https://api.openai.com/v1. VEGA_AI_API_KEY_FILE reads it from a file."},
+	{"VEGA_AI_MODEL", "gpt-4o-mini with OpenAI's URL; required otherwise", "Model name to ask the AI API for."},
+	{"VEGA_AI_TIMEOUT", "60s", "Longest an AI call may take, retries included (1s to 10m); then the built-in result is used."},
+	{"VEGA_DOCUMENT_RETENTION", "90d", "How long generated cover letters and CVs are kept (for example 90d or 720h); 0 keeps them."},
+	{"VEGA_QUOTA_ANALYSIS", "100", "Cloud mode: job analyses per user per calendar month (UTC); 0 means no limit."},
+	{"VEGA_QUOTA_COVER_LETTER", "20", "Cloud mode: cover letters per user per calendar month (UTC); 0 means no limit."},
+	{"VEGA_QUOTA_CV", "20", "Cloud mode: CVs per user per calendar month (UTC); 0 means no limit."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and
@@ -227,6 +290,69 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("VEGA_ADMIN_PASSWORD is %d bytes long; it must be 8 to 72 bytes", len(c.AdminPassword))
 	}
 
+	for _, id := range strings.Split(getenv("VEGA_EXTENSION_IDS"), ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if !validExtensionID(id) {
+			bad("VEGA_EXTENSION_IDS: %q is not an extension id: use Chrome's 32-letter id or Firefox's internal UUID, separated by commas", id)
+			continue
+		}
+		c.ExtensionIDs = append(c.ExtensionIDs, strings.ToLower(id))
+	}
+
+	c.AIBaseURL = strings.TrimRight(get("VEGA_AI_BASE_URL", ""), "/")
+	c.AIAPIKey = strings.TrimSpace(getenv("VEGA_AI_API_KEY"))
+	if f := getenv("VEGA_AI_API_KEY_FILE"); f != "" && c.AIAPIKey == "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			bad("VEGA_AI_API_KEY_FILE=%q cannot be read: %v", f, err)
+		}
+		c.AIAPIKey = strings.TrimSpace(string(b))
+	}
+	c.AIModel = get("VEGA_AI_MODEL", "")
+	if c.AIBaseURL == "" && c.AIAPIKey != "" {
+		c.AIBaseURL = "https://api.openai.com/v1"
+		if c.AIModel == "" {
+			c.AIModel = "gpt-4o-mini"
+		}
+	}
+	if c.AIBaseURL != "" {
+		if u, err := url.Parse(c.AIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("VEGA_AI_BASE_URL=%q must be an absolute http:// or https:// URL, for example http://localhost:11434/v1", c.AIBaseURL)
+		}
+		if c.AIModel == "" {
+			bad("VEGA_AI_BASE_URL is set but VEGA_AI_MODEL is not: name the model to use, for example llama3.1 or gpt-4o-mini")
+		}
+	}
+	c.AITimeout, err = time.ParseDuration(get("VEGA_AI_TIMEOUT", "60s"))
+	if err != nil || c.AITimeout < time.Second || c.AITimeout > 10*time.Minute {
+		bad("VEGA_AI_TIMEOUT=%q must be a duration from 1s to 10m, such as 60s", getenv("VEGA_AI_TIMEOUT"))
+	}
+	if r := get("VEGA_DOCUMENT_RETENTION", "90d"); r == "0" {
+		c.DocumentRetention = 0
+	} else if c.DocumentRetention, err = parseLongDuration(r); err != nil || c.DocumentRetention < 0 ||
+		(c.DocumentRetention > 0 && c.DocumentRetention < time.Hour) {
+		bad("VEGA_DOCUMENT_RETENTION=%q must be 0 (keep documents) or a duration of at least 1h, such as 90d or 720h", getenv("VEGA_DOCUMENT_RETENTION"))
+	}
+	for _, q := range []struct {
+		name, def string
+		dst       *int
+	}{
+		{"VEGA_QUOTA_ANALYSIS", "100", &c.QuotaAnalysis},
+		{"VEGA_QUOTA_COVER_LETTER", "20", &c.QuotaCoverLetter},
+		{"VEGA_QUOTA_CV", "20", &c.QuotaCV},
+	} {
+		n, err := strconv.Atoi(get(q.name, q.def))
+		if err != nil || n < 0 || n > 1_000_000 {
+			bad("%s=%q must be a whole number from 0 (no limit) to 1000000", q.name, getenv(q.name))
+		}
+		*q.dst = n
+	}
+
+	c.loadOAuth(getenv, bad)
+
 	if c.DatabaseURL != "" {
 		if _, err := c.SQLitePath(); err != nil {
 			bad("%v", err)
@@ -237,6 +363,20 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, errors.New("configuration: " + strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// validExtensionID reports whether id looks like a browser extension's id
+// as it appears in its origin: letters, digits and "-", 1 to 64 of them.
+func validExtensionID(id string) bool {
+	if len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // parseLongDuration parses a Go duration ("720h") or a whole number of days

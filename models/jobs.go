@@ -117,6 +117,15 @@ func normalizeJob(j *Job) error {
 // Many concurrent calls for the same user and URL create exactly one row and
 // all return it.
 func (s *Store) SaveJob(ctx context.Context, userID int64, job *Job, companyName string) (*Job, bool, error) {
+	return s.saveJob(ctx, userID, job, companyName, nil, nil)
+}
+
+// saveJob is SaveJob with two hooks run inside its transaction: onExisting
+// (if not nil) when the user already saved the URL, with the stored job;
+// onInsert (if not nil) right after a new job is inserted, with the new row,
+// so rows that belong with the job are written atomically with it.
+func (s *Store) saveJob(ctx context.Context, userID int64, job *Job, companyName string,
+	onExisting, onInsert func(tx *gorm.DB, j *Job) error) (*Job, bool, error) {
 	if err := requireOwner(userID); err != nil {
 		return nil, false, err
 	}
@@ -154,6 +163,9 @@ func (s *Store) SaveJob(ctx context.Context, userID int64, job *Job, companyName
 			existing, err := jobByURLTx(tx, userID, *row.SourceURL)
 			if err == nil {
 				out = existing
+				if onExisting != nil {
+					return onExisting(tx, existing)
+				}
 				return nil
 			}
 			if !isNotFound(err) {
@@ -177,6 +189,9 @@ func (s *Store) SaveJob(ctx context.Context, userID int64, job *Job, companyName
 		if res.Error == nil && res.RowsAffected == 1 && ins.ID != 0 {
 			ins.Company = company
 			out, created = &ins, true
+			if onInsert != nil {
+				return onInsert(tx, &ins)
+			}
 			return nil
 		}
 		// A concurrent writer saved the URL first (not possible with one
@@ -185,6 +200,9 @@ func (s *Store) SaveJob(ctx context.Context, userID int64, job *Job, companyName
 			return fmt.Errorf("insert job: no row inserted")
 		}
 		out, err = jobByURLTx(tx, userID, *row.SourceURL)
+		if err == nil && onExisting != nil {
+			err = onExisting(tx, out)
+		}
 		return err
 	})
 	if err != nil {

@@ -18,7 +18,7 @@ apt_install() {
 }
 
 # Browser suites (extension and dashboard) drive Debian's Chromium.
-if [ -d tests/browser ]; then
+if [ -d tests/browser ] || [ -f extension/package.json ]; then
   apt_install chromium
 fi
 

@@ -72,6 +72,7 @@ type accounts struct {
 	refreshTTL       time.Duration
 	registrationOpen bool
 	secureCookies    bool
+	oauth            *oauthSetup // OAuth providers and the flow cookie's sealer (auth_oauth.go)
 
 	dummyOnce sync.Once
 	dummy     string
@@ -95,6 +96,10 @@ func newAccounts(cfg config.Config) (*accounts, error) {
 	if err != nil {
 		return nil, err
 	}
+	oauthProviders, err := newOAuthSetup(cfg)
+	if err != nil {
+		return nil, err
+	}
 	a := &accounts{
 		tokens:           tokens,
 		csrf:             auth.NewCSRF(cfg.Secret),
@@ -105,6 +110,7 @@ func newAccounts(cfg config.Config) (*accounts, error) {
 		refreshTTL:       cfg.RefreshTokenTTL,
 		registrationOpen: cfg.RegistrationOpen,
 		secureCookies:    strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"),
+		oauth:            oauthProviders,
 	}
 	if a.bcryptCost == 0 {
 		a.bcryptCost = auth.DefaultBcryptCost

@@ -23,6 +23,9 @@ import (
 //	GET    /api/me/sessions                                -> 200 [session]
 //	DELETE /api/me/sessions                                -> 204 (sign out everywhere)
 //	DELETE /api/me/sessions/:id                            -> 204
+//
+// and, for OAuth (auth_oauth.go), GET /api/auth/providers, POST
+// /api/auth/exchange and DELETE /api/me/identities/:id.
 func (s *Server) registerAuthRoutes(api fiber.Router) {
 	s.acct.jwt = s.newJWTMiddleware()
 	a := api.Group("/auth")
@@ -38,6 +41,7 @@ func (s *Server) registerAuthRoutes(api fiber.Router) {
 	me.Get("/sessions", s.listSessions)
 	me.Delete("/sessions", s.revokeAllSessions)
 	me.Delete("/sessions/:id", s.revokeSession)
+	s.registerOAuthAPIRoutes(a, me)
 }
 
 // credentials is the body of register and login.
@@ -119,9 +123,8 @@ type meView struct {
 	userView
 	LastLogin   *time.Time `json:"last_login"`
 	HasPassword bool       `json:"has_password"`
-	// Identities lists the OAuth accounts linked to this one; there are none
-	// until OAuth sign-in exists.
-	Identities []any `json:"identities"`
+	// Identities lists the OAuth accounts linked to this one.
+	Identities []identityView `json:"identities"`
 }
 
 func (s *Server) showMe(c *fiber.Ctx) error {
@@ -129,7 +132,11 @@ func (s *Server) showMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meView{userView: viewUser(u), LastLogin: u.LastLogin, HasPassword: u.HasPassword(), Identities: []any{}})
+	ids, err := s.identityViews(c, u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meView{userView: viewUser(u), LastLogin: u.LastLogin, HasPassword: u.HasPassword(), Identities: ids})
 }
 
 // passwordChange is the body of POST /api/me/password.

@@ -63,6 +63,16 @@ type view struct {
 	RegistrationOpen bool
 	// BaseURL is the server's public address.
 	BaseURL string
+	// Providers are the configured OAuth providers, for sign-in and link
+	// buttons.
+	Providers []providerView
+	// Identities are the signed-in user's linked OAuth accounts.
+	Identities []identityView
+	// CanUnlink says whether an identity may be unlinked: the user has a
+	// password or another identity.
+	CanUnlink bool
+	// Notice is a message confirming what was just done.
+	Notice string
 }
 
 // render writes page with v as an HTML answer with status.
@@ -97,6 +107,7 @@ func (s *Server) registerWebAuthRoutes(r fiber.Router) {
 	r.Post("/register", s.submitRegister)
 	r.Post("/logout", s.requireSession, s.submitLogout)
 	r.Get("/", s.requireSession, s.showHome)
+	s.registerOAuthRoutes(r)
 }
 
 // renderAuthForm renders the sign-in or registration page with its CSRF token.
@@ -107,6 +118,7 @@ func (s *Server) renderAuthForm(c *fiber.Ctx, status int, page string, v view) e
 	}
 	v.CSRFToken = token
 	v.RegistrationOpen = s.acct.registrationOpen
+	v.Providers = s.providerViews()
 	return s.render(c, status, page, v)
 }
 

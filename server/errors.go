@@ -2,11 +2,14 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/vega-ai/vega/models"
+	"github.com/vega-ai/vega/scraper"
 )
 
 var errPanic = errors.New("panic")
@@ -17,6 +20,10 @@ type apiError struct {
 	Reason string            `json:"reason,omitempty"`
 	Fields map[string]string `json:"fields,omitempty"`
 	ID     int64             `json:"id,omitempty"`
+	// QuotaType, Limit and ResetsAt describe a used-up monthly AI quota (429).
+	QuotaType string     `json:"quota_type,omitempty"`
+	Limit     *int       `json:"limit,omitempty"`
+	ResetsAt  *time.Time `json:"resets_at,omitempty"`
 }
 
 // statusOf maps the error vocabulary of models, scraper and Fiber to an HTTP
@@ -36,6 +43,11 @@ func statusOf(err error) (int, apiError) {
 		return fiber.StatusNotFound, apiError{Error: "not found"}
 	case errors.Is(err, models.ErrConflict):
 		return fiber.StatusConflict, apiError{Error: err.Error()}
+	}
+	var qe *models.QuotaExceededError
+	if errors.As(err, &qe) {
+		limit, resets := qe.Limit, qe.ResetsAt.UTC()
+		return fiber.StatusTooManyRequests, apiError{Error: qe.Error(), QuotaType: string(qe.Type), Limit: &limit, ResetsAt: &resets}
 	}
 	if st, body, ok := scraperStatus(err); ok {
 		return st, body
@@ -70,5 +82,23 @@ func wantsJSON(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON)
 }
 
-// scraperStatus maps the scraper's errors. Filled in with the capture routes.
-func scraperStatus(err error) (int, apiError, bool) { return 0, apiError{}, false }
+// scraperStatus maps the scraper's errors: a page that is not a job posting
+// (or that the scraper could not read) is 422 with the reason, a page over
+// scraper.MaxInputBytes is 413, and a URL that is not absolute http(s) is 400.
+func scraperStatus(err error) (int, apiError, bool) {
+	var nj *scraper.NotJobPostingError
+	var ue *unreadablePageError
+	switch {
+	case errors.As(err, &nj):
+		return fiber.StatusUnprocessableEntity, apiError{Error: nj.Error(), Reason: string(nj.Reason)}, true
+	case errors.Is(err, scraper.ErrNotJobPosting):
+		return fiber.StatusUnprocessableEntity, apiError{Error: err.Error(), Reason: string(scraper.ReasonNoJobFound)}, true
+	case errors.As(err, &ue):
+		return fiber.StatusUnprocessableEntity, apiError{Error: ue.Error(), Reason: ue.reason}, true
+	case errors.Is(err, scraper.ErrTooLarge):
+		return fiber.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("the page is too large: at most %d MB of HTML", scraper.MaxInputBytes>>20)}, true
+	case errors.Is(err, scraper.ErrInvalidURL):
+		return fiber.StatusBadRequest, apiError{Error: "url must be an absolute http or https URL", Fields: map[string]string{"url": "must be an absolute http or https URL"}}, true
+	}
+	return 0, apiError{}, false
+}

@@ -31,7 +31,8 @@ type Server struct {
 	app  *fiber.App
 	deps Deps
 	log  *slog.Logger
-	acct *accounts // sign-in, tokens, sessions (auth.go)
+	acct *accounts  // sign-in, tokens, sessions (auth.go)
+	ai   aiServices // match analysis and document generation (analysis_routes.go)
 }
 
 // New builds the Fiber application from a configuration and a database. It is
@@ -52,6 +53,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.acct = acct
+	s.ai = newAIServices(d.Config)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "Vega AI",
 		BodyLimit:             d.Config.BodyLimit,
@@ -85,11 +87,13 @@ func (s *Server) routes() {
 
 	s.registerWebAuthRoutes(s.app)
 
-	api := s.app.Group("/api")
+	api := s.app.Group("/api", s.apiCORS)
 	s.registerAuthRoutes(api)
+	s.registerPublicAPIRoutes(api)
 	authed := api.Group("", s.requireAPIUser)
 	s.registerJobRoutes(authed)
 	s.registerProfileRoutes(authed)
+	s.registerAnalysisRoutes(authed)
 	api.All("/*", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API route: "+c.Method()+" "+c.Path())
 	})
