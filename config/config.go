@@ -153,7 +153,7 @@ var Vars = []Var{
 	{"VEGA_OIDC_CLIENT_ID", "none", "Client id registered at VEGA_OIDC_ISSUER."},
 	{"VEGA_OIDC_CLIENT_SECRET", "none", "Client secret registered at VEGA_OIDC_ISSUER; empty for a public client (PKCE only)."},
 	{"VEGA_OIDC_NAME", "Single sign-on", "Name of the VEGA_OIDC_ISSUER provider on the sign-in button."},
-	{"VEGA_EXTENSION_IDS", "any", "Comma-separated browser extension ids (Chrome's 32 letters, Firefox's UUID) allowed to call the API from extension pages; unset allows any extension."},
+	{"VEGA_EXTENSION_IDS", "any", "Comma-separated browser extension ids allowed to call the API and to receive OAuth sign-in codes: Chrome's 32-letter id; for Firefox both its moz-extension UUID (API) and the <hash> of its https://<hash>.extensions.allizom.org/ sign-in redirect. Unset allows any extension."},
 	{"VEGA_AI_BASE_URL", "none (built-in analysis)", "Base URL of an OpenAI-compatible chat-completions API: OpenAI, Ollama (http://localhost:11434/v1), LM Studio, vLLM, OpenRouter, Gemini. Unset: the built-in analyser and generators (no network)."},
 	{"VEGA_AI_API_KEY", "none", "API key sent as a bearer token; set alone, it means https://api.openai.com/v1. VEGA_AI_API_KEY_FILE reads it from a file."},
 	{"VEGA_AI_MODEL", "gpt-4o-mini with OpenAI's URL; required otherwise", "Model name to ask the AI API for."},
