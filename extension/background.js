@@ -339,8 +339,13 @@ const handlers = {
   },
   async logout() {
     lookupCache.clear();
-    await api.logout();
-    return true;
+    try {
+      await api.logout();
+      return { revoked: true };
+    } catch (err) {
+      // The tokens are gone from this browser either way.
+      return { revoked: false, message: describeError(err) };
+    }
   },
   retryOutbox: ({ id }) => flushOutbox(id ? { ids: [id] } : { force: true }),
   async discardOutbox({ id }) {

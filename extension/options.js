@@ -36,8 +36,16 @@ async function connect(server, { testOnly = false } = {}) {
   say('server-state', 'Connecting…');
   await call('testConnection', { server });
   if (!testOnly) {
+    const before = await call('state');
     const r = await call('setServer', { server });
-    if (r.changed) say('account-state', 'Server changed: sign in to the new server.', 'warn');
+    if (r.changed) {
+      say('account-state', 'Server changed: sign in to the new server.', 'warn');
+      // Give back access to the old server's origin (not possible for
+      // origins the manifest requires, hence the catch).
+      if (originPattern(before.server) !== originPattern(server)) {
+        await ext.permissions.remove({ origins: [originPattern(before.server)] }).catch(() => {});
+      }
+    }
   }
   say('server-state', testOnly ? `Vega answered at ${server}.` : `Connected to ${server}.`, 'ok');
   if (!testOnly) await render();
@@ -150,8 +158,9 @@ function init() {
   $('logout').addEventListener(
     'click',
     guard('account-state', async () => {
-      await call('logout');
-      say('account-state', 'Signed out.', 'ok');
+      const r = await call('logout');
+      if (r.revoked) say('account-state', 'Signed out.', 'ok');
+      else say('account-state', 'Signed out in this browser, but the server could not be told: ' + r.message, 'warn');
       await render();
     }),
   );

@@ -157,18 +157,42 @@ func (s *Server) analysisInput(c *fiber.Ctx, uid int64) (analysis.Input, error) 
 // same job again in the same month does not count against the quota.
 func (s *Server) analyzeJob(c *fiber.Ctx) error {
 	uid := mustPrincipal(c).UserID
-	in, err := s.analysisInput(c, uid)
+	out, err := s.analyse(c, uid)
 	if err != nil {
 		return err
 	}
-	receipt, err := s.chargeQuota(c, uid, models.QuotaAnalysis, in.Job.ID, true)
+	jv, err := s.viewJob(c, uid, out.job)
 	if err != nil {
 		return err
+	}
+	return c.JSON(fiber.Map{"job": jv, "analysis": viewAnalysis(out.stored, out.result, out.profile), "quota": viewQuota(models.QuotaAnalysis, out.receipt)})
+}
+
+// analysed is the outcome of an analysis: the job with its new score, the
+// stored analysis, its result, the profile it used and the quota receipt.
+type analysed struct {
+	job     *models.Job
+	stored  *models.JobAnalysis
+	result  analysis.Result
+	profile *models.Profile
+	receipt *models.QuotaReceipt
+}
+
+// analyse analyses uid's job :id against the profile, charging the quota;
+// the API and the dashboard both analyse through it.
+func (s *Server) analyse(c *fiber.Ctx, uid int64) (analysed, error) {
+	in, err := s.analysisInput(c, uid)
+	if err != nil {
+		return analysed{}, err
+	}
+	receipt, err := s.chargeQuota(c, uid, models.QuotaAnalysis, in.Job.ID, true)
+	if err != nil {
+		return analysed{}, err
 	}
 	res, err := s.ai.analyser.Analyse(c.UserContext(), in)
 	if err != nil {
 		s.releaseQuota(c, uid, receipt)
-		return err
+		return analysed{}, err
 	}
 	if res.Note != "" {
 		s.log.Warn("AI analysis fell back to the built-in analyser", "request_id", RequestIDFrom(c), "note", res.Note)
@@ -176,20 +200,16 @@ func (s *Server) analyzeJob(c *fiber.Ctx) error {
 	raw, err := json.Marshal(res)
 	if err != nil {
 		s.releaseQuota(c, uid, receipt)
-		return err
+		return analysed{}, err
 	}
 	pu := in.Profile.UpdatedAt
 	a := &models.JobAnalysis{JobID: in.Job.ID, Score: res.Score, Result: string(raw), ProfileUpdatedAt: &pu}
 	job, err := s.deps.Store.SaveJobAnalysis(c.UserContext(), uid, a)
 	if err != nil {
 		s.releaseQuota(c, uid, receipt)
-		return err
+		return analysed{}, err
 	}
-	jv, err := s.viewJob(c, uid, job)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"job": jv, "analysis": viewAnalysis(a, res, in.Profile), "quota": viewQuota(models.QuotaAnalysis, receipt)})
+	return analysed{job: job, stored: a, result: res, profile: in.Profile, receipt: receipt}, nil
 }
 
 // getJobAnalysis returns a job's stored analysis.

@@ -556,32 +556,6 @@ func (s *Server) unlinkIdentity(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// settingsNotices are the messages /settings shows after a redirect.
-var settingsNotices = map[string]string{"unlinked": "The account was unlinked."}
-
-// renderSettings shows the signed-in user's sign-in methods.
-func (s *Server) renderSettings(c *fiber.Ctx, status int, v view) error {
-	u := currentUser(c)
-	ids, err := s.identityViews(c, u.ID)
-	if err != nil {
-		return err
-	}
-	v.User, v.CSRFToken, v.Identities, v.Providers = u, csrfToken(c), ids, s.providerViews()
-	v.CanUnlink = u.HasPassword() || len(ids) > 1
-	return s.render(c, status, "settings", v)
-}
-
-// showSettings is the sign-in methods page.
-func (s *Server) showSettings(c *fiber.Ctx) error {
-	var v view
-	if p, ok := s.acct.oauth.byID[c.Query("linked")]; ok {
-		v.Notice = "Your " + p.Name() + " account is linked: you can sign in with it."
-	} else if msg, ok := settingsNotices[c.Query("done")]; ok {
-		v.Notice = msg
-	}
-	return s.renderSettings(c, fiber.StatusOK, v)
-}
-
 // submitUnlink removes a linked identity from the settings page.
 func (s *Server) submitUnlink(c *fiber.Ctx) error {
 	id, err := identityID(c)

@@ -145,33 +145,43 @@ type passwordChange struct {
 	NewPassword     string `json:"new_password"`
 }
 
-// changePassword sets or changes the signed-in user's password. The current
-// password is required when one is set (an OAuth-only user sets a first
-// one without). Every other session of the user, on the API and on the
-// dashboard, is then signed out; the session making the change stays.
+// changePassword handles POST /api/me/password (see changeOwnPassword).
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	var in passwordChange
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	if err := s.changeOwnPassword(c, in.CurrentPassword, in.NewPassword); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// changeOwnPassword sets or changes the signed-in user's password, for the
+// API and the settings page alike. The current password is required when
+// one is set (an OAuth-only user sets a first one without). Every other
+// session of the user, on the API and on the dashboard, is then signed
+// out; the session making the change stays. Refusals are
+// *models.ValidationError on current_password or new_password, or 429.
+func (s *Server) changeOwnPassword(c *fiber.Ctx, current, next string) error {
 	ctx := c.UserContext()
 	u, err := s.deps.Store.User(ctx, mustPrincipal(c).UserID)
 	if err != nil {
 		return err
 	}
-	if in.NewPassword == "" {
+	if next == "" {
 		return &models.ValidationError{Fields: map[string]string{"new_password": "is required"}}
 	}
-	if auth.ValidatePassword(in.NewPassword) != nil {
+	if auth.ValidatePassword(next) != nil {
 		return &models.ValidationError{Fields: map[string]string{"new_password": "must be " +
 			strconv.Itoa(auth.MinPasswordBytes) + " to " + strconv.Itoa(auth.MaxPasswordBytes) + " bytes long"}}
 	}
 	if u.HasPassword() {
-		if err := s.checkOwnPassword(c, u, "current_password", in.CurrentPassword); err != nil {
+		if err := s.checkOwnPassword(c, u, "current_password", current); err != nil {
 			return err
 		}
 	}
-	hash, err := auth.HashPassword(in.NewPassword, s.acct.bcryptCost)
+	hash, err := auth.HashPassword(next, s.acct.bcryptCost)
 	if err != nil {
 		return err
 	}
@@ -183,7 +193,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("password changed", "request_id", RequestIDFrom(c), "user_id", u.ID, "sessions_revoked", n)
-	return c.SendStatus(fiber.StatusNoContent)
+	return nil
 }
 
 // accountDeletion is the body of DELETE /api/me.
@@ -192,24 +202,34 @@ type accountDeletion struct {
 	Confirm  string `json:"confirm"`
 }
 
-// deleteMe deletes the signed-in user's account and everything it owns,
-// after the password (or, for a user without one, the username typed in
-// confirm). Every session goes with it.
+// deleteMe handles DELETE /api/me (see deleteOwnAccount).
 func (s *Server) deleteMe(c *fiber.Ctx) error {
 	var in accountDeletion
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	if err := s.deleteOwnAccount(c, in.Password, in.Confirm); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// deleteOwnAccount deletes the signed-in user's account and everything it
+// owns, for the API and the settings page alike, after the password (or,
+// for a user without one, the username typed in confirm). Every session
+// goes with it. Refusals are *models.ValidationError on password or
+// confirm, or 429.
+func (s *Server) deleteOwnAccount(c *fiber.Ctx, password, confirm string) error {
 	ctx := c.UserContext()
 	u, err := s.deps.Store.User(ctx, mustPrincipal(c).UserID)
 	if err != nil {
 		return err
 	}
 	if u.HasPassword() {
-		if err := s.checkOwnPassword(c, u, "password", in.Password); err != nil {
+		if err := s.checkOwnPassword(c, u, "password", password); err != nil {
 			return err
 		}
-	} else if in.Confirm != u.Username {
+	} else if confirm != u.Username {
 		return &models.ValidationError{Fields: map[string]string{"confirm": "must be your username, " + u.Username}}
 	}
 	if _, err := s.deps.Store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
@@ -219,7 +239,7 @@ func (s *Server) deleteMe(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("account deleted", "request_id", RequestIDFrom(c), "user_id", u.ID)
-	return c.SendStatus(fiber.StatusNoContent)
+	return nil
 }
 
 // sessionView is one signed-in session as the user sees it.
@@ -234,9 +254,18 @@ type sessionView struct {
 }
 
 func (s *Server) listSessions(c *fiber.Ctx) error {
-	list, err := s.deps.Store.Sessions(c.UserContext(), mustPrincipal(c).UserID)
+	out, err := s.sessionViews(c)
 	if err != nil {
 		return err
+	}
+	return c.JSON(out)
+}
+
+// sessionViews lists the signed-in user's sessions, marking the request's.
+func (s *Server) sessionViews(c *fiber.Ctx) ([]sessionView, error) {
+	list, err := s.deps.Store.Sessions(c.UserContext(), mustPrincipal(c).UserID)
+	if err != nil {
+		return nil, err
 	}
 	current := currentFamily(c)
 	out := make([]sessionView, len(list))
@@ -244,7 +273,7 @@ func (s *Server) listSessions(c *fiber.Ctx) error {
 		out[i] = sessionView{ID: x.ID, Kind: x.Kind, UserAgent: x.UserAgent, IP: x.IP,
 			CreatedAt: x.CreatedAt, LastUsedAt: x.LastUsedAt, Current: x.FamilyID == current}
 	}
-	return c.JSON(out)
+	return out, nil
 }
 
 func (s *Server) revokeSession(c *fiber.Ctx) error {

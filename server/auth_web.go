@@ -27,7 +27,7 @@ var templateFS embed.FS
 
 // parsePages parses every page together with the layout.
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: parse layout: %w", err)
 	}
@@ -73,6 +73,11 @@ type view struct {
 	CanUnlink bool
 	// Notice is a message confirming what was just done.
 	Notice string
+	// Nav names the navigation entry of the page ("jobs", "board",
+	// "stats", "profile", "settings", "admin"), marked as current.
+	Nav string
+	// Data is the page's own data (a *jobsPage, *jobPage, ...).
+	Data any
 }
 
 // render writes page with v as an HTML answer with status.
@@ -86,10 +91,7 @@ func (s *Server) render(c *fiber.Ctx, status int, page string, v view) error {
 		return fmt.Errorf("server: render %s: %w", page, err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderXFrameOptions, "DENY")
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-	c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+	setPageSecurityHeaders(c)
 	c.Status(status).Type("html", "utf-8")
 	return c.Send(buf.Bytes())
 }

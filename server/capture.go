@@ -44,26 +44,50 @@ func (s *Server) captureJob(c *fiber.Ctx) error {
 	if err := decodeJSONBytes(c.Body(), &in); err != nil {
 		return err
 	}
-	status, err := in.Check()
+	out, err := s.capture(c, uid, &in, start)
 	if err != nil {
 		return err
 	}
+	code := fiber.StatusOK
+	if out.created {
+		code = fiber.StatusCreated
+	}
+	return c.Status(code).JSON(CaptureResult{Created: out.created, Job: ViewJob(out.job, out.details)})
+}
+
+// captured is what a capture saved (or found already saved).
+type captured struct {
+	job     *models.Job
+	details *models.JobDetails
+	created bool
+}
+
+// capture checks a capture request, then saves the page's job for uid,
+// deduplicated by the page's canonical URL: a page the user already saved
+// is answered from the database without parsing. The API and the
+// dashboard's paste form both capture through it. It sets the
+// Server-Timing header (decode from start, parse, store).
+func (s *Server) capture(c *fiber.Ctx, uid int64, in *CaptureRequest, start time.Time) (captured, error) {
+	status, err := in.Check()
+	if err != nil {
+		return captured{}, err
+	}
 	pageURL, err := scraper.CanonicalURL(in.URL)
 	if err != nil {
-		return err
+		return captured{}, err
 	}
 	decoded := time.Now()
 	ctx := c.UserContext()
 
 	if j, err := s.deps.Store.JobByURL(ctx, uid, pageURL); err == nil {
-		v, err := s.viewJob(c, uid, j)
+		d, err := s.deps.Store.JobDetailsFor(ctx, uid, []int64{j.ID})
 		if err != nil {
-			return err
+			return captured{}, err
 		}
 		setServerTiming(c, timing{"decode", decoded.Sub(start)}, timing{"store", time.Since(decoded)})
-		return c.Status(fiber.StatusOK).JSON(CaptureResult{Created: false, Job: v})
+		return captured{job: j, details: d[j.ID]}, nil
 	} else if !errors.Is(err, models.ErrNotFound) {
-		return err
+		return captured{}, err
 	}
 
 	page, err := scraper.Parse(strings.TrimSpace(in.URL), []byte(in.HTML))
@@ -73,12 +97,12 @@ func (s *Server) captureJob(c *fiber.Ctx) error {
 		switch {
 		case errors.As(err, &nj):
 			s.log.Info("capture refused: not a job posting", "request_id", RequestIDFrom(c), "user_id", uid, "reason", nj.Reason, "url", pageURL)
-			return err
+			return captured{}, err
 		case errors.Is(err, scraper.ErrTooLarge), errors.Is(err, scraper.ErrInvalidURL), errors.Is(err, scraper.ErrNotJobPosting):
-			return err
+			return captured{}, err
 		}
 		s.log.Warn("capture: page unreadable", "request_id", RequestIDFrom(c), "user_id", uid, "url", pageURL, "err", err)
-		return &unreadablePageError{reason: "unreadable_page", msg: "the page could not be read: " + err.Error()}
+		return captured{}, &unreadablePageError{reason: "unreadable_page", msg: "the page could not be read: " + err.Error()}
 	}
 	job, company, details := CapturedJob(page, in.Notes, status)
 	if company == "" {
@@ -89,18 +113,16 @@ func (s *Server) captureJob(c *fiber.Ctx) error {
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			// The page's values, not the client's: the page is not a usable job.
-			return &unreadablePageError{reason: string(scraper.ReasonNoJobFound), msg: "the job on the page could not be saved: " + ve.Error()}
+			return captured{}, &unreadablePageError{reason: string(scraper.ReasonNoJobFound), msg: "the job on the page could not be saved: " + ve.Error()}
 		}
-		return err
+		return captured{}, err
 	}
 	stored := time.Now()
 	setServerTiming(c, timing{"decode", decoded.Sub(start)}, timing{"parse", parsed.Sub(decoded)}, timing{"store", stored.Sub(parsed)})
-	code := fiber.StatusOK
 	if created {
-		code = fiber.StatusCreated
 		s.log.Info("job captured", "request_id", RequestIDFrom(c), "user_id", uid, "job_id", saved.ID, "site", page.Site)
 	}
-	return c.Status(code).JSON(CaptureResult{Created: created, Job: ViewJob(saved, d)})
+	return captured{job: saved, details: d, created: created}, nil
 }
 
 // lookupJob handles GET /api/jobs/lookup?url=...: the user's job saved from

@@ -63,53 +63,63 @@ func viewDocument(d *models.GeneratedDocument, withContent bool) documentView {
 // (cover_letter or cv) for a job, stores it with its metadata and expiry,
 // and answers 201 with it.
 func (s *Server) generateDocument(kind string) fiber.Handler {
-	quota := models.QuotaCoverLetter
-	if kind == models.DocumentCV {
-		quota = models.QuotaCV
-	}
 	return func(c *fiber.Ctx) error {
-		uid := mustPrincipal(c).UserID
-		in, err := s.analysisInput(c, uid)
+		row, err := s.writeDocument(c, mustPrincipal(c).UserID, kind)
 		if err != nil {
-			return err
-		}
-		receipt, err := s.chargeQuota(c, uid, quota, in.Job.ID, false)
-		if err != nil {
-			return err
-		}
-		var doc analysis.Document
-		if kind == models.DocumentCV {
-			doc, err = s.ai.writer.CV(c.UserContext(), in)
-		} else {
-			doc, err = s.ai.writer.CoverLetter(c.UserContext(), in)
-		}
-		if err != nil {
-			s.releaseQuota(c, uid, receipt)
-			return err
-		}
-		if doc.Note != "" {
-			s.log.Warn("AI document fell back to the built-in generator", "request_id", RequestIDFrom(c), "note", doc.Note)
-		}
-		pu := in.Profile.UpdatedAt
-		meta, err := json.Marshal(documentMeta{Title: doc.Title, Provider: doc.Provider, Model: doc.Model,
-			PromptVersion: doc.PromptVersion, ProfileUpdatedAt: &pu, Note: doc.Note})
-		if err != nil {
-			s.releaseQuota(c, uid, receipt)
-			return err
-		}
-		m := string(meta)
-		row := &models.GeneratedDocument{JobID: &in.Job.ID, DocumentType: kind, Content: analysis.SanitizeHTML(doc.HTML),
-			Format: models.DocumentFormatHTML, Metadata: &m}
-		if r := s.deps.Config.DocumentRetention; r > 0 {
-			exp := time.Now().UTC().Add(r)
-			row.ExpiresAt = &exp
-		}
-		if err := s.deps.Store.CreateDocument(c.UserContext(), uid, row); err != nil {
-			s.releaseQuota(c, uid, receipt)
 			return err
 		}
 		return c.Status(fiber.StatusCreated).JSON(viewDocument(row, true))
 	}
+}
+
+// writeDocument generates a document of kind for uid's job :id and stores
+// it, charging the quota; the API and the dashboard both generate through
+// it.
+func (s *Server) writeDocument(c *fiber.Ctx, uid int64, kind string) (*models.GeneratedDocument, error) {
+	quota := models.QuotaCoverLetter
+	if kind == models.DocumentCV {
+		quota = models.QuotaCV
+	}
+	in, err := s.analysisInput(c, uid)
+	if err != nil {
+		return nil, err
+	}
+	receipt, err := s.chargeQuota(c, uid, quota, in.Job.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	var doc analysis.Document
+	if kind == models.DocumentCV {
+		doc, err = s.ai.writer.CV(c.UserContext(), in)
+	} else {
+		doc, err = s.ai.writer.CoverLetter(c.UserContext(), in)
+	}
+	if err != nil {
+		s.releaseQuota(c, uid, receipt)
+		return nil, err
+	}
+	if doc.Note != "" {
+		s.log.Warn("AI document fell back to the built-in generator", "request_id", RequestIDFrom(c), "note", doc.Note)
+	}
+	pu := in.Profile.UpdatedAt
+	meta, err := json.Marshal(documentMeta{Title: doc.Title, Provider: doc.Provider, Model: doc.Model,
+		PromptVersion: doc.PromptVersion, ProfileUpdatedAt: &pu, Note: doc.Note})
+	if err != nil {
+		s.releaseQuota(c, uid, receipt)
+		return nil, err
+	}
+	m := string(meta)
+	row := &models.GeneratedDocument{JobID: &in.Job.ID, DocumentType: kind, Content: analysis.SanitizeHTML(doc.HTML),
+		Format: models.DocumentFormatHTML, Metadata: &m}
+	if r := s.deps.Config.DocumentRetention; r > 0 {
+		exp := time.Now().UTC().Add(r)
+		row.ExpiresAt = &exp
+	}
+	if err := s.deps.Store.CreateDocument(c.UserContext(), uid, row); err != nil {
+		s.releaseQuota(c, uid, receipt)
+		return nil, err
+	}
+	return row, nil
 }
 
 // documentID reads the :id parameter; a malformed id is 404.
@@ -216,15 +226,22 @@ func (s *Server) patchDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	clean := analysis.SanitizeHTML(content)
-	if analysis.TextOf(clean) == "" {
-		return &models.ValidationError{Fields: map[string]string{"content": "has no text (unsafe HTML is removed)"}}
-	}
-	d, err := s.deps.Store.UpdateDocumentContent(c.UserContext(), mustPrincipal(c).UserID, id, clean)
+	d, err := s.editDocument(c, mustPrincipal(c).UserID, id, content)
 	if err != nil {
 		return err
 	}
 	return c.JSON(viewDocument(d, true))
+}
+
+// editDocument replaces the content of uid's document id with content,
+// sanitised; content without text is a *models.ValidationError. The API and
+// the dashboard both edit through it.
+func (s *Server) editDocument(c *fiber.Ctx, uid, id int64, content string) (*models.GeneratedDocument, error) {
+	clean := analysis.SanitizeHTML(content)
+	if analysis.TextOf(clean) == "" {
+		return nil, &models.ValidationError{Fields: map[string]string{"content": "has no text (unsafe HTML is removed)"}}
+	}
+	return s.deps.Store.UpdateDocumentContent(c.UserContext(), uid, id, clean)
 }
 
 // deleteDocument deletes a document.

@@ -337,10 +337,20 @@ func readImport(body []byte) ([]ImportRecord, error) {
 // is saved: one invalid job is a 400 naming it ("jobs[3].title") and
 // nothing is stored.
 func (s *Server) importJobs(c *fiber.Ctx) error {
-	uid := mustPrincipal(c).UserID
-	recs, err := readImport(c.Body())
+	res, err := s.importJobData(c, mustPrincipal(c).UserID, c.Body())
 	if err != nil {
 		return err
+	}
+	return c.JSON(res)
+}
+
+// importJobData imports body (see readImport) into uid's jobs, for the API
+// and the settings page alike: every job is checked first, and one invalid
+// job is a *models.ValidationError naming it, with nothing stored.
+func (s *Server) importJobData(c *fiber.Ctx, uid int64, body []byte) (ImportResult, error) {
+	recs, err := readImport(body)
+	if err != nil {
+		return ImportResult{}, err
 	}
 	type item struct {
 		job     *models.Job
@@ -354,7 +364,7 @@ func (s *Server) importJobs(c *fiber.Ctx) error {
 		if err != nil {
 			mve, ok := err.(*models.ValidationError)
 			if !ok {
-				return err
+				return ImportResult{}, err
 			}
 			for f, m := range mve.Fields {
 				ve.Add(fmt.Sprintf("jobs[%d].%s", i, f), m)
@@ -367,14 +377,14 @@ func (s *Server) importJobs(c *fiber.Ctx) error {
 		items = append(items, item{j, company, d})
 	}
 	if len(ve.Fields) > 0 {
-		return ve
+		return ImportResult{}, ve
 	}
 	var res ImportResult
 	for _, it := range items {
 		_, _, created, err := s.deps.Store.SaveJobWith(c.UserContext(), uid, it.job, it.company,
 			models.SaveOptions{Details: it.details, KeepTimestamps: true})
 		if err != nil {
-			return err
+			return res, err
 		}
 		if created {
 			res.Created++
@@ -383,5 +393,5 @@ func (s *Server) importJobs(c *fiber.Ctx) error {
 		}
 	}
 	s.log.Info("jobs imported", "request_id", RequestIDFrom(c), "user_id", uid, "created", res.Created, "existing", res.Existing)
-	return c.JSON(res)
+	return res, nil
 }
