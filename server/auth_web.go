@@ -18,7 +18,8 @@ import (
 
 // Templates: server/templates/layout.html defines "layout" (the page shell,
 // which calls the page's "title" and "content") and shared blocks such as
-// "alert"; each server/templates/pages/NAME.html defines "title" and
+// "alert"; server/templates/partials/*.html define blocks that several
+// pages share; each server/templates/pages/NAME.html defines "title" and
 // "content" and is rendered as page NAME. All are embedded and parsed once,
 // at start-up, so a broken template stops New rather than a request.
 //
@@ -27,7 +28,7 @@ var templateFS embed.FS
 
 // parsePages parses every page together with the layout.
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: parse layout: %w", err)
 	}
@@ -161,7 +162,7 @@ func (s *Server) showLogin(c *fiber.Ctx) error {
 	if done, err := s.redirectIfSignedIn(c); done || err != nil {
 		return err
 	}
-	return s.renderAuthForm(c, fiber.StatusOK, "login", view{})
+	return s.renderAuthForm(c, fiber.StatusOK, "login", view{Notice: loginNotices[c.Query("done")]})
 }
 
 func (s *Server) submitLogin(c *fiber.Ctx) error {
@@ -219,7 +220,5 @@ func (s *Server) submitLogout(c *fiber.Ctx) error {
 	return c.Redirect("/login", fiber.StatusSeeOther)
 }
 
-// showHome is the signed-in home page; the dashboard replaces it.
-func (s *Server) showHome(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, "home", view{User: currentUser(c), CSRFToken: csrfToken(c), BaseURL: s.deps.Config.BaseURL})
-}
+// showHome is the signed-in home page: the jobs table.
+func (s *Server) showHome(c *fiber.Ctx) error { return s.showJobs(c) }

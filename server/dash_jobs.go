@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/vega-ai/vega/analysis"
 	"github.com/vega-ai/vega/models"
@@ -409,10 +408,11 @@ func (s *Server) showBoard(c *fiber.Ctx) error {
 type jobPage struct {
 	Job       JobView
 	Counts    []statusCount
+	Total     int64
 	Analysis  *analysisView
 	Documents []documentView
 	Notes     string
-	Posted    string
+	Saved     string // the status card's confirmation, after an htmx change
 }
 
 // loadJob reads the user's job :id with its details.
@@ -439,7 +439,7 @@ func (s *Server) jobPageData(c *fiber.Ctx, uid int64) (*jobPage, error) {
 		p.Notes = *jv.Notes
 	}
 	ctx := c.UserContext()
-	if p.Counts, _, err = s.statusCounts(c, uid, []models.JobStatus{jv.Status}); err != nil {
+	if p.Counts, p.Total, err = s.statusCounts(c, uid, []models.JobStatus{jv.Status}); err != nil {
 		return nil, err
 	}
 	a, err := s.deps.Store.JobAnalysis(ctx, uid, jv.ID)
@@ -515,13 +515,10 @@ func (s *Server) submitJobStatus(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return s.renderFragment(c, fiber.StatusOK, "job", "status-card", dashView(c, "jobs", &jobPage{Job: jv}).withNotice("Status changed to "+st.Label()+"."))
+		return s.renderFragment(c, fiber.StatusOK, "job", "status-card", dashView(c, "jobs", &jobPage{Job: jv, Saved: "Status changed to " + st.Label() + "."}))
 	}
 	return seeOther(c, withDone(localPath(form.Get("next"), "/jobs/"+strconv.FormatInt(id, 10)), "moved"))
 }
-
-// withNotice returns v with a notice.
-func (v view) withNotice(n string) view { v.Notice = n; return v }
 
 // submitJobNotes saves a job's notes: htmx (as the user types) gets a small
 // "Saved" fragment, a form is redirected to the job.
@@ -732,11 +729,7 @@ func (s *Server) submitCapture(c *fiber.Ctx) error {
 	in := CaptureRequest{URL: f.PageURL, HTML: f.PageHTML, Notes: f.Notes, Status: EnumText(f.Status)}
 	out, err := s.capture(c, uid, &in, start)
 	if err != nil {
-		var ve *models.ValidationError
-		if errors.As(err, &ve) {
-			// The paste form names its fields url, html, notes, status.
-			return s.renderNewJobError(c, f, err)
-		}
+		// The paste form's fields are named as the API's: url, html, notes, status.
 		return s.renderNewJobError(c, f, err)
 	}
 	done := "created"
@@ -854,13 +847,9 @@ func (s *Server) submitGenerate(kind string) fiber.Handler {
 // jobActionFailed shows the job's page with what went wrong (a used-up
 // quota, for one); a missing job and server errors go to the error handler.
 func (s *Server) jobActionFailed(c *fiber.Ctx, err error) error {
-	st, msg, _, ok := formProblem(err)
+	st, msg, _, ok := formProblem(err) // a used-up quota is 429
 	if !ok {
-		var qe *models.QuotaExceededError
-		if !errors.As(err, &qe) {
-			return err
-		}
-		st, msg = fiber.StatusTooManyRequests, sentence(qe.Error())
+		return err
 	}
 	return s.renderJob(c, st, msg)
 }
@@ -869,5 +858,3 @@ func (s *Server) jobActionFailed(c *fiber.Ctx, err error) error {
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
 }
-
-var _ = utils.CopyString

@@ -36,16 +36,16 @@ import (
 // profileFormLimit bounds a profile form's body, like the API's JSON bodies.
 const profileFormLimit = jsonBodyLimit
 
-// checkBodySize refuses a body over limit bytes with 413.
-func checkBodySize(c *fiber.Ctx, limit int) error {
+// acctCheckBody refuses a body over limit bytes with 413.
+func acctCheckBody(c *fiber.Ctx, limit int) error {
 	if len(c.Body()) > limit {
 		return fiber.NewError(fiber.StatusRequestEntityTooLarge, "form too large: at most "+byteCount(limit))
 	}
 	return nil
 }
 
-// formField is one control of a generated form.
-type formField struct {
+// acctField is one control of a generated form.
+type acctField struct {
 	Name  string
 	Label string
 	// Short names the field in messages, when not by its label.
@@ -57,19 +57,19 @@ type formField struct {
 	Hint         string
 	Autocomplete string
 	MaxLength    int
-	Options      []selectOption // for Type "select"
+	Options      []acctOption // for Type "select"
 }
 
 // ID is the control's id attribute.
-func (f formField) ID() string { return "f-" + strings.ReplaceAll(f.Name, "_", "-") }
+func (f acctField) ID() string { return "f-" + strings.ReplaceAll(f.Name, "_", "-") }
 
-// selectOption is one option of a select.
-type selectOption struct {
+// acctOption is one option of a select.
+type acctOption struct {
 	Value, Label string
 }
 
-// fieldsLabel returns a function naming each of fields by its label.
-func fieldsLabel(fields []formField) func(string) string {
+// acctLabels returns a function naming each of fields by its label.
+func acctLabels(fields []acctField) func(string) string {
 	return func(name string) string {
 		for _, f := range fields {
 			if f.Name == name {
@@ -83,11 +83,11 @@ func fieldsLabel(fields []formField) func(string) string {
 	}
 }
 
-// fieldMessages turns a validation error into one sentence per form field
+// acctMessages turns a validation error into one sentence per form field
 // ("End date must be on or after the start date") and a list for the
 // fields the form does not show.
-func fieldMessages(ve *models.ValidationError, fields []formField) (map[string]string, []string) {
-	label := fieldsLabel(fields)
+func acctMessages(ve *models.ValidationError, fields []acctField) (map[string]string, []string) {
+	label := acctLabels(fields)
 	shown := map[string]bool{}
 	for _, f := range fields {
 		shown[f.Name] = true
@@ -101,7 +101,7 @@ func fieldMessages(ve *models.ValidationError, fields []formField) (map[string]s
 		} else {
 			text = label(name) + " " + msg
 		}
-		text = sentenceCase(text)
+		text = acctCapitalize(text)
 		if shown[name] {
 			out[name] = text
 		} else {
@@ -112,16 +112,16 @@ func fieldMessages(ve *models.ValidationError, fields []formField) (map[string]s
 	return out, other
 }
 
-// sentenceCase capitalises the first letter of s.
-func sentenceCase(s string) string {
+// acctCapitalize capitalises the first letter of s.
+func acctCapitalize(s string) string {
 	if s == "" {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// formValues reads fields from the submitted form.
-func formValues(c *fiber.Ctx, fields []formField) map[string]string {
+// acctFormValues reads fields from the submitted form.
+func acctFormValues(c *fiber.Ctx, fields []acctField) map[string]string {
 	v := make(map[string]string, len(fields))
 	for _, f := range fields {
 		v[f.Name] = utils.CopyString(c.FormValue(f.Name))
@@ -129,36 +129,36 @@ func formValues(c *fiber.Ctx, fields []formField) map[string]string {
 	return v
 }
 
-// optText is nil for blank text, else a pointer to it.
-func optText(s string) *string {
+// acctOptText is nil for blank text, else a pointer to it.
+func acctOptText(s string) *string {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
 	return &s
 }
 
-// derefText is the text p points to, or "".
-func derefText(p *string) string {
+// acctText is the text p points to, or "".
+func acctText(p *string) string {
 	if p == nil {
 		return ""
 	}
 	return *p
 }
 
-// formDate writes a date for a date input.
-func formDate(t time.Time) string {
+// acctDate writes a date for a date input.
+func acctDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.UTC().Format(time.DateOnly)
 }
 
-// formOptDate writes an optional date for a date input.
-func formOptDate(t *time.Time) string {
+// acctOptDate writes an optional date for a date input.
+func acctOptDate(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return formDate(*t)
+	return acctDate(*t)
 }
 
 // itemKind describes one kind of profile item for the generic form pages.
@@ -167,7 +167,7 @@ type itemKind struct {
 	Slug string
 	// Noun names one item in sentences: "work experience".
 	Noun   string
-	Fields []formField
+	Fields []acctField
 	// load returns an item's form values and a one-line description, or
 	// ErrNotFound for another user's item.
 	load func(ctx context.Context, uid, id int64) (map[string]string, string, error)
@@ -182,7 +182,7 @@ func (s *Server) profileKinds() map[string]*itemKind {
 	dateHint := "For example 2024-03-01."
 	experiences := &itemKind{
 		Slug: "experiences", Noun: "work experience",
-		Fields: []formField{
+		Fields: []acctField{
 			{Name: "title", Label: "Job title", Type: "text", Required: true, MaxLength: models.MaxTitleChars, Autocomplete: "organization-title"},
 			{Name: "company", Label: "Company", Type: "text", Required: true, MaxLength: models.MaxTitleChars, Autocomplete: "organization"},
 			{Name: "location", Label: "Location", Type: "text", MaxLength: models.MaxTitleChars},
@@ -200,14 +200,14 @@ func (s *Server) profileKinds() map[string]*itemKind {
 			if w.Current {
 				cur = "1"
 			}
-			return map[string]string{"title": w.Title, "company": w.Company, "location": derefText(w.Location),
-				"start_date": formDate(w.StartDate), "end_date": formOptDate(w.EndDate), "current": cur,
-				"description": derefText(w.Description)}, w.Title + " at " + w.Company, nil
+			return map[string]string{"title": w.Title, "company": w.Company, "location": acctText(w.Location),
+				"start_date": acctDate(w.StartDate), "end_date": acctOptDate(w.EndDate), "current": cur,
+				"description": acctText(w.Description)}, w.Title + " at " + w.Company, nil
 		},
 		save: func(ctx context.Context, uid, id int64, v map[string]string) error {
-			in := ExperienceInput{Company: v["company"], Title: v["title"], Location: optText(v["location"]),
+			in := ExperienceInput{Company: v["company"], Title: v["title"], Location: acctOptText(v["location"]),
 				StartDate: DateInput(v["start_date"]), EndDate: DateInput(v["end_date"]),
-				Description: optText(v["description"]), Current: v["current"] != ""}
+				Description: acctOptText(v["description"]), Current: v["current"] != ""}
 			m, err := in.Model()
 			if err != nil {
 				return err
@@ -222,7 +222,7 @@ func (s *Server) profileKinds() map[string]*itemKind {
 	}
 	education := &itemKind{
 		Slug: "education", Noun: "education",
-		Fields: []formField{
+		Fields: []acctField{
 			{Name: "institution", Label: "Institution", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
 			{Name: "degree", Label: "Degree", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
 			{Name: "field_of_study", Label: "Field of study", Type: "text", MaxLength: models.MaxTitleChars},
@@ -236,12 +236,12 @@ func (s *Server) profileKinds() map[string]*itemKind {
 				return nil, "", err
 			}
 			return map[string]string{"institution": e.Institution, "degree": e.Degree,
-				"field_of_study": derefText(e.FieldOfStudy), "start_date": formDate(e.StartDate),
-				"end_date": formOptDate(e.EndDate), "description": derefText(e.Description)}, e.Degree + ", " + e.Institution, nil
+				"field_of_study": acctText(e.FieldOfStudy), "start_date": acctDate(e.StartDate),
+				"end_date": acctOptDate(e.EndDate), "description": acctText(e.Description)}, e.Degree + ", " + e.Institution, nil
 		},
 		save: func(ctx context.Context, uid, id int64, v map[string]string) error {
-			in := EducationInput{Institution: v["institution"], Degree: v["degree"], FieldOfStudy: optText(v["field_of_study"]),
-				StartDate: DateInput(v["start_date"]), EndDate: DateInput(v["end_date"]), Description: optText(v["description"])}
+			in := EducationInput{Institution: v["institution"], Degree: v["degree"], FieldOfStudy: acctOptText(v["field_of_study"]),
+				StartDate: DateInput(v["start_date"]), EndDate: DateInput(v["end_date"]), Description: acctOptText(v["description"])}
 			m, err := in.Model()
 			if err != nil {
 				return err
@@ -256,7 +256,7 @@ func (s *Server) profileKinds() map[string]*itemKind {
 	}
 	certifications := &itemKind{
 		Slug: "certifications", Noun: "certification",
-		Fields: []formField{
+		Fields: []acctField{
 			{Name: "name", Label: "Name", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
 			{Name: "issuing_org", Label: "Issuing organisation", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
 			{Name: "issue_date", Label: "Issue date", Type: "date", Required: true, Hint: dateHint},
@@ -269,13 +269,13 @@ func (s *Server) profileKinds() map[string]*itemKind {
 			if err != nil {
 				return nil, "", err
 			}
-			return map[string]string{"name": x.Name, "issuing_org": x.IssuingOrg, "issue_date": formDate(x.IssueDate),
-				"expiry_date": formOptDate(x.ExpiryDate), "credential_id": derefText(x.CredentialID),
-				"credential_url": derefText(x.CredentialURL)}, x.Name + " (" + x.IssuingOrg + ")", nil
+			return map[string]string{"name": x.Name, "issuing_org": x.IssuingOrg, "issue_date": acctDate(x.IssueDate),
+				"expiry_date": acctOptDate(x.ExpiryDate), "credential_id": acctText(x.CredentialID),
+				"credential_url": acctText(x.CredentialURL)}, x.Name + " (" + x.IssuingOrg + ")", nil
 		},
 		save: func(ctx context.Context, uid, id int64, v map[string]string) error {
 			in := CertificationInput{Name: v["name"], IssuingOrg: v["issuing_org"], IssueDate: DateInput(v["issue_date"]),
-				ExpiryDate: DateInput(v["expiry_date"]), CredentialID: optText(v["credential_id"]), CredentialURL: optText(v["credential_url"])}
+				ExpiryDate: DateInput(v["expiry_date"]), CredentialID: acctOptText(v["credential_id"]), CredentialURL: acctOptText(v["credential_url"])}
 			m, err := in.Model()
 			if err != nil {
 				return err
@@ -297,7 +297,7 @@ type profilePage struct {
 	// Details are the details form's values, as saved or as entered.
 	Details map[string]string
 	// DetailFields are the details form's controls.
-	DetailFields []formField
+	DetailFields []acctField
 	// Messages are the details form's field messages.
 	Messages map[string]string
 	// Others are messages about fields the form does not show.
@@ -332,8 +332,8 @@ func (p itemPage) Action() string {
 	return "/profile/" + p.Kind.Slug + "/" + strconv.FormatInt(p.ItemID, 10)
 }
 
-// missingPage is the data of the dashboard's 404 and 403 pages.
-type missingPage struct {
+// acctMissingPage is the data of the dashboard's 404 and 403 pages.
+type acctMissingPage struct {
 	Heading string
 	Message string
 	Back    string
@@ -370,25 +370,25 @@ func (s *Server) registerProfilePages(r fiber.Router) {
 	}
 }
 
-// dashView is a signed-in page of the navigation entry nav with data.
-func dashView(c *fiber.Ctx, nav string, data any) view {
+// acctView is a signed-in page of the navigation entry nav with data.
+func acctView(c *fiber.Ctx, nav string, data any) view {
 	return view{User: currentUser(c), CSRFToken: csrfToken(c), Nav: nav, Data: data}
 }
 
-// notFoundPage answers a missing item, or another user's, with a 404 page.
-func (s *Server) notFoundPage(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusNotFound, "profile_missing", dashView(c, "profile", &missingPage{
+// acctNotFound answers a missing item, or another user's, with a 404 page.
+func (s *Server) acctNotFound(c *fiber.Ctx) error {
+	return s.render(c, fiber.StatusNotFound, "profile_missing", acctView(c, "profile", &acctMissingPage{
 		Heading: "Not found", Message: "There is no such item in your profile.",
 		Back: "Back to your profile", BackTo: "/profile"}))
 }
 
 // detailFields are the controls of the profile's details form.
-func detailFields() []formField {
-	industries := make([]selectOption, 0, len(models.AllIndustries()))
+func detailFields() []acctField {
+	industries := make([]acctOption, 0, len(models.AllIndustries()))
 	for _, i := range models.AllIndustries() {
-		industries = append(industries, selectOption{Value: strconv.Itoa(int(i)), Label: i.String()})
+		industries = append(industries, acctOption{Value: strconv.Itoa(int(i)), Label: i.String()})
 	}
-	return []formField{
+	return []acctField{
 		{Name: "first_name", Label: "First name", Type: "text", MaxLength: models.MaxShortTextChars, Autocomplete: "given-name"},
 		{Name: "last_name", Label: "Last name", Type: "text", MaxLength: models.MaxShortTextChars, Autocomplete: "family-name"},
 		{Name: "title", Label: "Professional title", Type: "text", MaxLength: models.MaxTitleChars, Autocomplete: "organization-title"},
@@ -414,8 +414,8 @@ func profileDetails(p *models.Profile) map[string]string {
 		"context": p.Context}
 }
 
-// splitSkills reads skills separated by commas or new lines.
-func splitSkills(s string) models.StringList {
+// acctSkills reads skills separated by commas or new lines.
+func acctSkills(s string) models.StringList {
 	l := models.StringList{}
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
 		if part = strings.TrimSpace(part); part != "" {
@@ -436,7 +436,7 @@ func (s *Server) renderProfile(c *fiber.Ctx, status int, p *profilePage, errMsg,
 	if p.Details == nil {
 		p.Details = profileDetails(full)
 	}
-	v := dashView(c, "profile", p)
+	v := acctView(c, "profile", p)
 	v.Error, v.Notice = errMsg, notice
 	return s.render(c, status, "profile", v)
 }
@@ -447,13 +447,13 @@ func (s *Server) showProfile(c *fiber.Ctx) error {
 
 // submitProfile saves the details form: every field it shows is set.
 func (s *Server) submitProfile(c *fiber.Ctx) error {
-	if err := checkBodySize(c, profileFormLimit); err != nil {
+	if err := acctCheckBody(c, profileFormLimit); err != nil {
 		return err
 	}
 	fields := detailFields()
-	v := formValues(c, fields)
+	v := acctFormValues(c, fields)
 	str := func(name string) *string { x := v[name]; return &x }
-	skills := splitSkills(v["skills"])
+	skills := acctSkills(v["skills"])
 	u := models.ProfileUpdate{FirstName: str("first_name"), LastName: str("last_name"), Title: str("title"),
 		CareerSummary: str("career_summary"), Skills: &skills, PhoneNumber: str("phone_number"), Email: str("email"),
 		Location: str("location"), LinkedInProfile: str("linkedin_profile"), GitHubProfile: str("github_profile"),
@@ -471,18 +471,18 @@ func (s *Server) submitProfile(c *fiber.Ctx) error {
 
 // profileRefused shows the details form again with its messages (400), for
 // a validation error; other errors go to the error handler.
-func (s *Server) profileRefused(c *fiber.Ctx, v map[string]string, fields []formField, err error) error {
+func (s *Server) profileRefused(c *fiber.Ctx, v map[string]string, fields []acctField, err error) error {
 	var ve *models.ValidationError
 	if !errors.As(err, &ve) {
 		return err
 	}
 	p := &profilePage{Details: v}
-	p.Messages, p.Others = fieldMessages(ve, fields)
+	p.Messages, p.Others = acctMessages(ve, fields)
 	return s.renderProfile(c, fiber.StatusBadRequest, p, "Your profile was not saved: please correct the fields marked below.", "")
 }
 
-// itemID reads an item's :id; anything but a positive number is a 404.
-func itemID(c *fiber.Ctx) (int64, bool) {
+// acctItemID reads an item's :id; anything but a positive number is a 404.
+func acctItemID(c *fiber.Ctx) (int64, bool) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	return id, err == nil && id > 0
 }
@@ -490,13 +490,13 @@ func itemID(c *fiber.Ctx) (int64, bool) {
 // loadItem reads the item of the URL, answering a 404 page when it is
 // missing or another user's (done is then true).
 func (s *Server) loadItem(c *fiber.Ctx, k *itemKind) (id int64, vals map[string]string, summary string, done bool, err error) {
-	id, ok := itemID(c)
+	id, ok := acctItemID(c)
 	if !ok {
-		return 0, nil, "", true, s.notFoundPage(c)
+		return 0, nil, "", true, s.acctNotFound(c)
 	}
 	vals, summary, err = k.load(c.UserContext(), mustPrincipal(c).UserID, id)
 	if errors.Is(err, models.ErrNotFound) {
-		return 0, nil, "", true, s.notFoundPage(c)
+		return 0, nil, "", true, s.acctNotFound(c)
 	}
 	if err != nil {
 		return 0, nil, "", true, err
@@ -514,12 +514,12 @@ func (s *Server) showItemForm(c *fiber.Ctx, k *itemKind) error {
 		}
 		p.ItemID, p.Values = id, vals
 	}
-	return s.render(c, fiber.StatusOK, "profile_item", dashView(c, "profile", p))
+	return s.render(c, fiber.StatusOK, "profile_item", acctView(c, "profile", p))
 }
 
 // submitItem creates an item (no :id) or saves an existing one.
 func (s *Server) submitItem(c *fiber.Ctx, k *itemKind) error {
-	if err := checkBodySize(c, profileFormLimit); err != nil {
+	if err := acctCheckBody(c, profileFormLimit); err != nil {
 		return err
 	}
 	var id int64
@@ -530,18 +530,18 @@ func (s *Server) submitItem(c *fiber.Ctx, k *itemKind) error {
 			return err
 		}
 	}
-	vals := formValues(c, k.Fields)
+	vals := acctFormValues(c, k.Fields)
 	err := k.save(c.UserContext(), mustPrincipal(c).UserID, id, vals)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
 		p := &itemPage{Kind: k, ItemID: id, Values: vals}
-		p.Messages, p.Others = fieldMessages(ve, k.Fields)
-		v := dashView(c, "profile", p)
+		p.Messages, p.Others = acctMessages(ve, k.Fields)
+		v := acctView(c, "profile", p)
 		v.Error = fmt.Sprintf("The %s was not saved: please correct the fields marked below.", k.Noun)
 		return s.render(c, fiber.StatusBadRequest, "profile_item", v)
 	case errors.Is(err, models.ErrNotFound):
-		return s.notFoundPage(c)
+		return s.acctNotFound(c)
 	case err != nil:
 		return err
 	}
@@ -558,28 +558,28 @@ func (s *Server) showItemDelete(c *fiber.Ctx, k *itemKind) error {
 	if done {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "profile_delete", dashView(c, "profile", &itemPage{Kind: k, ItemID: id, Summary: summary}))
+	return s.render(c, fiber.StatusOK, "profile_delete", acctView(c, "profile", &itemPage{Kind: k, ItemID: id, Summary: summary}))
 }
 
 // submitItemDelete deletes an item.
 func (s *Server) submitItemDelete(c *fiber.Ctx, k *itemKind) error {
-	id, ok := itemID(c)
+	id, ok := acctItemID(c)
 	if !ok {
-		return s.notFoundPage(c)
+		return s.acctNotFound(c)
 	}
 	err := k.del(c.UserContext(), mustPrincipal(c).UserID, id)
 	if errors.Is(err, models.ErrNotFound) {
-		return s.notFoundPage(c)
+		return s.acctNotFound(c)
 	} else if err != nil {
 		return err
 	}
 	return c.Redirect("/profile?done="+k.Slug+"-deleted#"+k.Slug, fiber.StatusSeeOther)
 }
 
-// control is one form control with its value and message, for the
+// acctControl is one form control with its value and message, for the
 // "account-field" template.
-type control struct {
-	formField
+type acctControl struct {
+	acctField
 	Value   string
 	Message string
 	// MarkOptional adds "(optional)" to the label of a control that is not
@@ -588,7 +588,7 @@ type control struct {
 }
 
 // DescribedBy lists the ids of the control's hint and message.
-func (c control) DescribedBy() string {
+func (c acctControl) DescribedBy() string {
 	var ids []string
 	if c.Hint != "" {
 		ids = append(ids, c.ID()+"-hint")
@@ -600,13 +600,13 @@ func (c control) DescribedBy() string {
 }
 
 // Control is the details form's control f.
-func (p *profilePage) Control(f formField) control {
-	return control{formField: f, Value: p.Details[f.Name], Message: p.Messages[f.Name]}
+func (p *profilePage) Control(f acctField) acctControl {
+	return acctControl{acctField: f, Value: p.Details[f.Name], Message: p.Messages[f.Name]}
 }
 
 // Control is the item form's control f.
-func (p *itemPage) Control(f formField) control {
-	return control{formField: f, Value: p.Values[f.Name], Message: p.Messages[f.Name], MarkOptional: true}
+func (p *itemPage) Control(f acctField) acctControl {
+	return acctControl{acctField: f, Value: p.Values[f.Name], Message: p.Messages[f.Name], MarkOptional: true}
 }
 
 // Month formats a date of the profile as "Mar 2024".

@@ -39,8 +39,8 @@ type settingsPage struct {
 	HasPassword bool
 	Sessions    []sessionView
 	// PasswordFields and DeleteFields are the two forms' controls.
-	PasswordFields []formField
-	DeleteFields   []formField
+	PasswordFields []acctField
+	DeleteFields   []acctField
 	// Messages are field messages of the form that was refused.
 	Messages map[string]string
 	// ImportErrors list what was wrong with a refused import.
@@ -50,8 +50,8 @@ type settingsPage struct {
 }
 
 // Control is a settings form's control f (passwords are never refilled).
-func (p *settingsPage) Control(f formField) control {
-	return control{formField: f, Message: p.Messages[f.Name]}
+func (p *settingsPage) Control(f acctField) acctControl {
+	return acctControl{acctField: f, Message: p.Messages[f.Name]}
 }
 
 // SessionKind names a session's kind for people.
@@ -68,21 +68,21 @@ func (*settingsPage) When(t time.Time) string {
 }
 
 // passwordFields are the password form's controls.
-func passwordFields(hasPassword bool) []formField {
-	var f []formField
+func passwordFields(hasPassword bool) []acctField {
+	var f []acctField
 	if hasPassword {
-		f = append(f, formField{Name: "current_password", Label: "Current password", Type: "password", Required: true, Autocomplete: "current-password"})
+		f = append(f, acctField{Name: "current_password", Label: "Current password", Type: "password", Required: true, Autocomplete: "current-password"})
 	}
 	return append(f,
-		formField{Name: "new_password", Label: "New password", Type: "password", Required: true, Autocomplete: "new-password", Hint: "At least 8 characters."},
-		formField{Name: "confirm_password", Label: "New password again", Short: "The repeated password", Type: "password", Required: true, Autocomplete: "new-password"})
+		acctField{Name: "new_password", Label: "New password", Type: "password", Required: true, Autocomplete: "new-password", Hint: "At least 8 characters."},
+		acctField{Name: "confirm_password", Label: "New password again", Short: "The repeated password", Type: "password", Required: true, Autocomplete: "new-password"})
 }
 
 // deleteFields are the account deletion form's controls.
-func deleteFields(u *models.User) []formField {
-	f := []formField{{Name: "confirm", Label: "Type your username, " + u.Username + ", to confirm", Short: "The username", Type: "text", Required: true, Autocomplete: "off"}}
+func deleteFields(u *models.User) []acctField {
+	f := []acctField{{Name: "confirm", Label: "Type your username, " + u.Username + ", to confirm", Short: "The username", Type: "text", Required: true, Autocomplete: "off"}}
 	if u.HasPassword() {
-		f = append(f, formField{Name: "password", Label: "Your password", Type: "password", Required: true, Autocomplete: "current-password"})
+		f = append(f, acctField{Name: "password", Label: "Your password", Type: "password", Required: true, Autocomplete: "current-password"})
 	}
 	return f
 }
@@ -168,7 +168,7 @@ func importNotice(created, existing int) string {
 // settingsRefused shows the settings page again for a refused form: a
 // validation error's messages next to its fields (400), a client error as
 // the page's alert; other errors go to the error handler.
-func (s *Server) settingsRefused(c *fiber.Ctx, section, summary string, fields []formField, err error) error {
+func (s *Server) settingsRefused(c *fiber.Ctx, section, summary string, fields []acctField, err error) error {
 	var ve *models.ValidationError
 	var fe *fiber.Error
 	p := &settingsPage{Section: section}
@@ -176,7 +176,7 @@ func (s *Server) settingsRefused(c *fiber.Ctx, section, summary string, fields [
 	switch {
 	case errors.As(err, &ve):
 		var others []string
-		p.Messages, others = fieldMessages(ve, fields)
+		p.Messages, others = acctMessages(ve, fields)
 		if len(others) > 0 {
 			summary += " " + strings.Join(others, " ")
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/vega-ai/vega/models"
 	"github.com/vega-ai/vega/scraper"
@@ -69,8 +70,40 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if wantsJSON(c) {
 		return c.JSON(body)
 	}
+	if wantsPage(c) {
+		if rerr := s.renderErrorPage(c, status, body.Error); rerr == nil {
+			return nil
+		} else {
+			s.log.Error("render error page", "request_id", RequestIDFrom(c), "err", rerr)
+		}
+	}
+	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 	return c.SendString(body.Error)
+}
+
+// wantsPage reports whether an error should be an HTML page: a browser's
+// request (Accept: text/html) that is not htmx's (which swaps the plain
+// text into the page).
+func wantsPage(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "" && strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Status  int
+	Title   string
+	Message string
+}
+
+// renderErrorPage answers an error with the dashboard's error page (with the
+// navigation when the user is signed in).
+func (s *Server) renderErrorPage(c *fiber.Ctx, status int, msg string) error {
+	p := &errorPage{Status: status, Title: utils.StatusMessage(status), Message: sentence(msg)}
+	if status == fiber.StatusNotFound {
+		p.Title, p.Message = "Not found", "There is nothing here: the page, job or document does not exist, or it is not yours."
+	}
+	return s.render(c, status, "error", view{User: currentUser(c), CSRFToken: csrfToken(c), Data: p})
 }
 
 // wantsJSON reports whether the error answer should be JSON: always on /api,

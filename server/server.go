@@ -86,6 +86,8 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 
 	s.registerWebAuthRoutes(s.app)
+	s.registerDashboardJobRoutes(s.app)
+	s.registerAccountPages(s.app)
 
 	api := s.app.Group("/api", s.apiCORS)
 	s.registerAuthRoutes(api)

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/vega-ai/vega/config"
@@ -228,12 +230,18 @@ func screenshot(t testing.TB, ctx context.Context, name string, width, height in
 		chromedp.EmulateViewport(int64(width), int64(height), vp...),
 		chromedp.Sleep(200*time.Millisecond), // let the layout settle
 	)
+	if err == nil { // from the top of the page
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[any](`window.scrollTo(0, 0)`))
+	}
 	var png []byte
 	if err == nil {
 		png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	}
 	if err == nil {
-		err = chromedp.Do(ctx, chromedp.ResetViewport())
+		_, err = chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+	}
+	if err == nil {
+		_, err = chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{})
 	}
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
