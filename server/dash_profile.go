@@ -179,14 +179,13 @@ type itemKind struct {
 // profileKinds returns the three kinds of profile items, keyed by slug.
 func (s *Server) profileKinds() map[string]*itemKind {
 	st := s.deps.Store
-	dateHint := "For example 2024-03-01."
 	experiences := &itemKind{
 		Slug: "experiences", Noun: "work experience",
 		Fields: []acctField{
 			{Name: "title", Label: "Job title", Type: "text", Required: true, MaxLength: models.MaxTitleChars, Autocomplete: "organization-title"},
 			{Name: "company", Label: "Company", Type: "text", Required: true, MaxLength: models.MaxTitleChars, Autocomplete: "organization"},
 			{Name: "location", Label: "Location", Type: "text", MaxLength: models.MaxTitleChars},
-			{Name: "start_date", Label: "Start date", Type: "date", Required: true, Hint: dateHint},
+			{Name: "start_date", Label: "Start date", Type: "date", Required: true},
 			{Name: "end_date", Label: "End date", Type: "date", Hint: "Leave empty for a position you still hold."},
 			{Name: "current", Label: "I still work here", Type: "checkbox"},
 			{Name: "description", Label: "Description", Type: "textarea", Hint: "What you did and achieved."},
@@ -226,7 +225,7 @@ func (s *Server) profileKinds() map[string]*itemKind {
 			{Name: "institution", Label: "Institution", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
 			{Name: "degree", Label: "Degree", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
 			{Name: "field_of_study", Label: "Field of study", Type: "text", MaxLength: models.MaxTitleChars},
-			{Name: "start_date", Label: "Start date", Type: "date", Required: true, Hint: dateHint},
+			{Name: "start_date", Label: "Start date", Type: "date", Required: true},
 			{Name: "end_date", Label: "End date", Type: "date", Hint: "Leave empty if you are still studying."},
 			{Name: "description", Label: "Description", Type: "textarea"},
 		},
@@ -259,7 +258,7 @@ func (s *Server) profileKinds() map[string]*itemKind {
 		Fields: []acctField{
 			{Name: "name", Label: "Name", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
 			{Name: "issuing_org", Label: "Issuing organisation", Type: "text", Required: true, MaxLength: models.MaxTitleChars},
-			{Name: "issue_date", Label: "Issue date", Type: "date", Required: true, Hint: dateHint},
+			{Name: "issue_date", Label: "Issue date", Type: "date", Required: true},
 			{Name: "expiry_date", Label: "Expiry date", Type: "date", Hint: "Leave empty if it does not expire."},
 			{Name: "credential_id", Label: "Credential ID", Type: "text", MaxLength: models.MaxShortTextChars},
 			{Name: "credential_url", Label: "Credential URL", Type: "url", MaxLength: models.MaxURLChars, Hint: "An https:// address where it can be checked."},

@@ -97,11 +97,14 @@ func TestProfilePageSavesDetailsAndSkills(t *testing.T) {
 
 	// A refused form keeps what was typed and says what is wrong; nothing
 	// is saved.
-	form.Set("first_name", "Augusta")
+	form.Set("first_name", `<b>Augusta</b>`)
 	form.Set("email", "not an e-mail")
 	resp, page = b.acctPost(t, "/profile", "/profile", form)
 	wantPage(t, "profile with a bad e-mail", resp, page, http.StatusBadRequest, "E-mail must be an e-mail address",
-		`value="Augusta"`, `value="not an e-mail"`, `aria-invalid="true"`, `role="alert"`)
+		`value="&lt;b&gt;Augusta&lt;/b&gt;"`, `value="not an e-mail"`, `aria-invalid="true"`, `aria-describedby="f-email-error"`, `role="alert"`)
+	if strings.Contains(page, "<b>Augusta") {
+		t.Error("the refused form does not escape what was typed")
+	}
 	form.Set("email", "ada@example.com")
 	form.Set("industry", "9999")
 	resp, page = b.acctPost(t, "/profile", "/profile", form)

@@ -80,6 +80,7 @@ func TestAddWorkExperienceFromTheProfile(t *testing.T) {
 	if err != nil || invalid != "true" {
 		t.Fatalf("the end date is not marked invalid: %q %v", invalid, err)
 	}
+	screenshot(t, ctx, "profile-experience-refused-desktop", 1280, 800)
 
 	// Correct the end date and submit with the keyboard.
 	err = chromedp.Do(ctx,

@@ -214,8 +214,16 @@ func signIn(t testing.TB, ctx context.Context, base, user, pass string) {
 	}
 }
 
-// screenshotDir is docs/screenshots at the repository's root.
-var screenshotDir = filepath.Join("..", "..", "docs", "screenshots")
+// screenshotDir is where screenshots go: docs/screenshots at the
+// repository's root (shown in the README) when UPDATE_SCREENSHOTS=1, else
+// tests/browser/test-artifacts (git-ignored), so a test run leaves the
+// working tree clean.
+var screenshotDir = func() string {
+	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
+		return filepath.Join("..", "..", "docs", "screenshots")
+	}
+	return "test-artifacts"
+}()
 
 // screenshot saves the current page, laid out at width x height (a width
 // under 600 emulates a phone), as docs/screenshots/NAME.png. The viewport
