@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -259,5 +260,26 @@ func screenshot(t testing.TB, ctx context.Context, name string, width, height in
 	}
 	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// waitForSelector waits until the page shows an element matching sel. It
+// polls rather than holding on to a DOM node, so it survives the page being
+// replaced by a navigation (a form post and its redirect) while it waits.
+func waitForSelector(ctx context.Context, sel string, timeout time.Duration) error {
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.getClientRects().length > 0; })()`, sel)
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = fmt.Errorf("no visible %s after %v", sel, timeout)
+			}
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
