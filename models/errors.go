@@ -29,6 +29,9 @@ var (
 	// user id. It is a programming error (HTTP 500), never a client's fault,
 	// and does not match ErrInvalid.
 	ErrNoOwner = errors.New("models: operation on user data without an owner")
+	// ErrLastAdmin reports that a change would leave the server without an
+	// administrator. It matches ErrConflict (HTTP 409).
+	ErrLastAdmin = fmt.Errorf("the last administrator cannot stop being one: make another user an administrator first: %w", ErrConflict)
 )
 
 // ValidationError lists the fields that failed validation, each with a short

@@ -172,13 +172,38 @@ func (s *Store) TouchLastLogin(ctx context.Context, userID int64, t time.Time) e
 	return s.updateUser(ctx, "touch last login", userID, map[string]any{"last_login": t.UTC()})
 }
 
-// SetRole changes the role of userID to RoleUser or RoleAdmin; any other
+// SetRole changes the role of userID to RoleUser or RoleAdmin (ErrLastAdmin
+// when it would demote the only administrator); any other
 // role is a *ValidationError. It returns ErrNotFound for an unknown user.
 func (s *Store) SetRole(ctx context.Context, userID int64, role Role) error {
 	if !role.Valid() {
 		return invalidField("role", "must be user or admin")
 	}
-	return s.updateUser(ctx, "set role", userID, map[string]any{"role": string(role), "updated_at": s.clock()})
+	return s.inTx(ctx, "set role", func(tx *gorm.DB) error {
+		if role != RoleAdmin {
+			// Checked inside the write transaction, so two administrators
+			// demoting each other at once cannot leave none.
+			var others int64
+			if err := tx.Model(&User{}).Where("role = ? AND id <> ?", string(RoleAdmin), userID).Count(&others).Error; err != nil {
+				return err
+			}
+			var target User
+			if err := findOne(tx.Where("id = ?", userID), &target, fmt.Sprintf("user %d", userID)); err != nil {
+				return err
+			}
+			if target.Role == RoleAdmin && others == 0 {
+				return ErrLastAdmin
+			}
+		}
+		res := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"role": string(role), "updated_at": s.clock()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return notFound(fmt.Sprintf("user %d", userID))
+		}
+		return nil
+	})
 }
 
 // DeleteUser deletes userID and, through the foreign keys' ON DELETE

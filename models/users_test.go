@@ -255,3 +255,46 @@ func TestDeleteUserRemovesOnlyThatUsersRows(t *testing.T) {
 	}
 	wantErr(t, s.DeleteUser(ctx, alice.ID), ErrNotFound)
 }
+
+func TestSetRoleNeverLeavesTheServerWithoutAnAdmin(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	a := &User{Username: "ada", Role: RoleAdmin}
+	b := &User{Username: "bob", Role: RoleAdmin}
+	for _, u := range []*User{a, b} {
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Both admins demote each other at once: exactly one may succeed.
+	errs := make(chan error, 2)
+	go func() { errs <- s.SetRole(ctx, a.ID, RoleUser) }()
+	go func() { errs <- s.SetRole(ctx, b.ID, RoleUser) }()
+	var refused int
+	for range 2 {
+		if err := <-errs; errors.Is(err, ErrLastAdmin) {
+			refused++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if refused != 1 {
+		t.Fatalf("%d of the two demotions were refused, want exactly 1", refused)
+	}
+	if !errors.Is(ErrLastAdmin, ErrConflict) {
+		t.Fatal("ErrLastAdmin must map to 409 like other conflicts")
+	}
+	users, err := s.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admins := 0
+	for _, u := range users {
+		if u.Role == RoleAdmin {
+			admins++
+		}
+	}
+	if admins != 1 {
+		t.Fatalf("%d admins left, want 1", admins)
+	}
+}

@@ -141,22 +141,9 @@ func (s *Server) submitRole(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	if target.IsAdmin() && role != models.RoleAdmin {
-		users, err := s.deps.Store.Users(ctx)
-		if err != nil {
-			return err
-		}
-		admins := 0
-		for _, u := range users {
-			if u.IsAdmin() {
-				admins++
-			}
-		}
-		if admins <= 1 {
-			return s.renderAdmin(c, fiber.StatusConflict, target.Username+" is the last administrator: make another user an administrator first.", "")
-		}
-	}
-	if err := s.deps.Store.SetRole(ctx, id, role); err != nil {
+	if err := s.deps.Store.SetRole(ctx, id, role); errors.Is(err, models.ErrLastAdmin) {
+		return s.renderAdmin(c, fiber.StatusConflict, target.Username+" is the last administrator: make another user an administrator first.", "")
+	} else if err != nil {
 		return err
 	}
 	me := mustPrincipal(c).UserID
