@@ -24,6 +24,11 @@ type Deps struct {
 	DB     *models.DB
 	Store  *models.Store
 	Logger *slog.Logger
+	// ReadTimeout bounds the reading of a whole request, headers and body
+	// (fasthttp sets one deadline before each request's first byte is read,
+	// so a client sending its headers a byte at a time is cut off when it
+	// passes); default 30s. Tests shorten it.
+	ReadTimeout time.Duration
 }
 
 // Server is a configured Fiber application.
@@ -44,6 +49,9 @@ func New(d Deps) (*Server, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
+	if d.ReadTimeout <= 0 {
+		d.ReadTimeout = 30 * time.Second
+	}
 	if d.Config.BodyLimit == 0 {
 		d.Config.BodyLimit = 12 << 20
 	}
@@ -57,7 +65,7 @@ func New(d Deps) (*Server, error) {
 	s.app = fiber.New(fiber.Config{
 		AppName:               "Vega AI",
 		BodyLimit:             d.Config.BodyLimit,
-		ReadTimeout:           30 * time.Second,
+		ReadTimeout:           d.ReadTimeout,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        16 << 10,
@@ -88,6 +96,7 @@ func (s *Server) routes() {
 	s.registerWebAuthRoutes(s.app)
 	s.registerDashboardJobRoutes(s.app)
 	s.registerAccountPages(s.app)
+	s.registerCVImportPages(s.app)
 
 	api := s.app.Group("/api", s.apiCORS)
 	s.registerAuthRoutes(api)
@@ -95,6 +104,7 @@ func (s *Server) routes() {
 	authed := api.Group("", s.requireAPIUser)
 	s.registerJobRoutes(authed)
 	s.registerProfileRoutes(authed)
+	s.registerProfileImportRoutes(authed)
 	s.registerAnalysisRoutes(authed)
 	api.All("/*", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API route: "+c.Method()+" "+c.Path())
