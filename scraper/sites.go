@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -43,7 +44,9 @@ func (pg *page) detectSite() (string, siteRule) {
 	return name, siteRules[name]
 }
 
-// sels compiles selectors that are tried in order of preference.
+// sels compiles selectors that are tried in order of preference. Selectors
+// are compiled once with cascadia (goquery's selector engine, as goquery
+// recommends for selectors used many times) and run through goquery.
 type sels []cascadia.Selector
 
 func sel(ss ...string) sels {
@@ -54,31 +57,35 @@ func sel(ss ...string) sels {
 	return out
 }
 
-// first returns the first element matching the most preferred selector that matches.
+// first returns the first element matching the most preferred selector that
+// matches, looking at root itself and then its descendants in document order.
 func first(root *html.Node, s sels) *html.Node {
 	if root == nil {
 		return nil
 	}
+	doc := goquery.NewDocumentFromNode(root)
 	for _, x := range s {
-		if n := x.MatchFirst(root); n != nil {
-			return n
+		if x.Match(root) {
+			return root
+		}
+		if found := doc.FindMatcher(goquery.SingleMatcher(x)); found.Length() > 0 {
+			return found.Get(0)
 		}
 	}
 	return nil
 }
 
-// MatchAll returns the elements matching any of the selectors, in document order.
-func (s sels) MatchAll(root *html.Node) []*html.Node {
+// find returns root (when it matches) and its descendants that match any of
+// the selectors, in document order.
+func (s sels) find(root *html.Node) []*html.Node {
 	if root == nil {
 		return nil
 	}
-	if len(s) == 1 {
-		return s[0].MatchAll(root)
-	}
-	return cascadia.QueryAll(root, s)
+	doc := goquery.NewDocumentFromNode(root)
+	return doc.FilterMatcher(s).AddSelection(doc.FindMatcher(s)).Nodes
 }
 
-// Match reports whether n matches any of the selectors (cascadia.Matcher).
+// Match reports whether n matches any of the selectors (goquery.Matcher).
 func (s sels) Match(n *html.Node) bool {
 	for _, x := range s {
 		if x.Match(n) {
@@ -86,6 +93,26 @@ func (s sels) Match(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// MatchAll returns n and its descendants that match any of the selectors
+// (goquery.Matcher); callers use find.
+func (s sels) MatchAll(n *html.Node) []*html.Node {
+	if len(s) == 1 {
+		return s[0].MatchAll(n)
+	}
+	return cascadia.QueryAll(n, s)
+}
+
+// Filter keeps the nodes that match any of the selectors (goquery.Matcher).
+func (s sels) Filter(nodes []*html.Node) []*html.Node {
+	var out []*html.Node
+	for _, n := range nodes {
+		if s.Match(n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func text(n *html.Node) string {
@@ -162,7 +189,7 @@ func linkedInRule(pg *page) *candidate {
 		if d := first(pg.root, liDesc); d != nil {
 			c.descNode = d
 		}
-		for _, item := range liCriteria.MatchAll(pg.root) {
+		for _, item := range liCriteria.find(pg.root) {
 			head := strings.ToLower(text(first(item, liCritHead)))
 			val := text(first(item, liCritText))
 			if head == "employment type" {
@@ -272,7 +299,7 @@ func locationFromByline(s, company string) string {
 
 // aboutTheJob finds the "About the job" heading LinkedIn puts above the description.
 func aboutTheJob(scope *html.Node) *html.Node {
-	for _, h := range liHeadings.MatchAll(scope) {
+	for _, h := range liHeadings.find(scope) {
 		if strings.EqualFold(nodeText(h), "About the job") {
 			return h
 		}
@@ -467,7 +494,7 @@ func leverRule(pg *page) *candidate {
 	c.location = trimSlash(text(first(pg.root, lvLocation)))
 	c.jobType = mapJobType(trimSlash(text(first(pg.root, lvCommitment))))
 	c.workplace = mapWorkplace(text(first(pg.root, lvWorkplace)))
-	for _, s := range lvSections.MatchAll(pg.root) {
+	for _, s := range lvSections.find(pg.root) {
 		cl := attr(s, "class")
 		if strings.Contains(cl, "posting-header") || strings.Contains(cl, "application-form") || strings.Contains(cl, "last-section-apply") {
 			continue
@@ -512,7 +539,7 @@ func ashbyRule(pg *page) *candidate {
 	c := &candidate{}
 	c.title = text(first(pg.root, abTitle))
 	if pane := first(pg.root, abLeftPane); pane != nil {
-		for _, h := range abSections.MatchAll(pane) {
+		for _, h := range abSections.find(pane) {
 			val := nextElement(h)
 			if val == nil {
 				continue
@@ -598,7 +625,7 @@ func workableRule(pg *page) *candidate {
 	c.location = text(first(pg.root, wkLocation))
 	c.jobType = mapJobType(text(first(pg.root, wkType)))
 	c.workplace = mapWorkplace(text(first(pg.root, wkWorkplace)))
-	c.descNodes = wkDesc.MatchAll(pg.root)
+	c.descNodes = wkDesc.find(pg.root)
 	if img := first(pg.root, wkLogo); img != nil {
 		c.company = attr(img, "alt")
 	}
