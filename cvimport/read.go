@@ -172,6 +172,9 @@ func Read(text string) (Proposal, error) {
 	return p, nil
 }
 
+// emphasis drops Markdown's bold and code marks.
+var emphasis = strings.NewReplacer("**", "", "__", "", "`", "")
+
 // cleanLine trims raw, drops Markdown emphasis and heading marks, and notes
 // a bullet. Tab stops and wide gaps become " | " so the parts of a line stay
 // apart. ok is false for a blank line or a rule.
@@ -186,7 +189,7 @@ func cleanLine(raw string) (cvLine, bool) {
 		return r
 	}, raw))
 	s = strings.TrimLeft(s, "#> ")
-	s = strings.NewReplacer("**", "", "__", "", "`", "").Replace(s)
+	s = emphasis.Replace(s)
 	if strings.Trim(s, "-=_*~ ") == "" {
 		return cvLine{}, false
 	}
@@ -426,17 +429,31 @@ func entries(lines []cvLine, find func(string) (dateSpan, bool), isAnchor func(s
 		span dateSpan
 		ok   bool
 	}
+	// Each line's date is found once: the checks below look at a line's
+	// neighbours, and scanning them again made each line cost several scans.
+	type found struct {
+		span       dateSpan
+		ok, looked bool
+	}
+	memo := make([]found, len(lines))
+	dateOf := func(i int) (dateSpan, bool) {
+		if !memo[i].looked {
+			memo[i].span, memo[i].ok = find(lines[i].text)
+			memo[i].looked = true
+		}
+		return memo[i].span, memo[i].ok
+	}
 	var anchors []anchor
 	for i, l := range lines {
 		if utf8.RuneCountInString(l.text) > 160 {
 			continue
 		}
-		if d, ok := find(l.text); ok {
+		if d, ok := dateOf(i); ok {
 			anchors = append(anchors, anchor{i, d, true})
 		} else if isAnchor != nil && !l.bullet && isAnchor(l.text) {
 			near := false
 			for j := max(0, i-2); j <= min(len(lines)-1, i+2); j++ {
-				if _, ok := find(lines[j].text); ok && j != i {
+				if _, ok := dateOf(j); ok && j != i {
 					near = true
 				}
 			}
@@ -471,7 +488,7 @@ func entries(lines []cvLine, find func(string) (dateSpan, bool), isAnchor func(s
 		end := a.at
 		if len(parts) < want && a.at+1 < len(lines) && shortLine(lines[a.at+1]) &&
 			(k+1 >= len(anchors) || anchors[k+1].at != a.at+1) {
-			if _, dated := find(lines[a.at+1].text); !dated {
+			if _, ok := dateOf(a.at + 1); !ok {
 				parts = append(parts, splitParts(lines[a.at+1].text)...)
 				end = a.at + 1
 			}
@@ -724,11 +741,16 @@ func readCertifications(lines []cvLine) []Certification {
 // line, keeping "Administrator (CKA)" whole.
 func trimPart(s string) string {
 	s = strings.Trim(s, " ,;:|-–—")
-	for strings.HasSuffix(s, ")") && strings.Count(s, ")") > strings.Count(s, "(") {
+	// The brackets are counted once: recounting them for each one cut made
+	// a long run of ")" quadratic.
+	opens, closes := strings.Count(s, "("), strings.Count(s, ")")
+	for closes > opens && strings.HasSuffix(s, ")") {
 		s = strings.TrimSpace(strings.TrimSuffix(s, ")"))
+		closes--
 	}
-	for strings.HasPrefix(s, "(") && strings.Count(s, "(") > strings.Count(s, ")") {
+	for opens > closes && strings.HasPrefix(s, "(") {
 		s = strings.TrimSpace(strings.TrimPrefix(s, "("))
+		opens--
 	}
 	return strings.Trim(s, " ,;:|-–—")
 }

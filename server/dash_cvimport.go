@@ -42,7 +42,7 @@ type cvImportPage struct {
 
 // showCVImport renders the upload form.
 func (s *Server) showCVImport(c *fiber.Ctx) error {
-	return s.render(c, fiber.StatusOK, "profile-import", view{User: currentUser(c), CSRFToken: csrfToken(c), Data: &cvImportPage{}})
+	return s.render(c, fiber.StatusOK, "profile-import", view{User: currentUser(c), Nav: "profile", CSRFToken: csrfToken(c), Data: &cvImportPage{}})
 }
 
 // submitCVImport reads the uploaded CV and renders the preview; a refusal
@@ -50,7 +50,7 @@ func (s *Server) showCVImport(c *fiber.Ctx) error {
 func (s *Server) submitCVImport(c *fiber.Ctx) error {
 	u := currentUser(c)
 	page := func(status int, msg string, data *cvImportPage) error {
-		return s.render(c, status, "profile-import", view{User: u, CSRFToken: csrfToken(c), Error: msg, Data: data})
+		return s.render(c, status, "profile-import", view{User: u, Nav: "profile", CSRFToken: csrfToken(c), Error: msg, Data: data})
 	}
 	name, data, err := uploadedCV(c)
 	var ans importAnswer
@@ -169,7 +169,7 @@ func (s *Server) submitCVApply(c *fiber.Ctx) error {
 		for f, m := range body.Fields {
 			msg += "; " + f + " " + m
 		}
-		return s.render(c, status, "profile-import", view{User: u, CSRFToken: csrfToken(c), Error: "Nothing was saved: " + msg + ". Upload the CV again to retry.", Data: &cvImportPage{}})
+		return s.render(c, status, "profile-import", view{User: u, Nav: "profile", CSRFToken: csrfToken(c), Error: "Nothing was saved: " + msg + ". Upload the CV again to retry.", Data: &cvImportPage{}})
 	}
 	return c.Redirect("/profile", fiber.StatusSeeOther)
 }
