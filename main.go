@@ -46,6 +46,7 @@ func init() {
 		{"migrate", "Apply or roll back database migrations: up, down [N], status.", runMigrate},
 		{"user", "Manage accounts at the console: create, list, set-role, delete.", runUser},
 		{"parse", "Read a job page's HTML and print the job as JSON.", runParse},
+		{"backup", "Copy the live database to a new file (VACUUM INTO).", runBackup},
 	}
 }
 

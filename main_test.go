@@ -143,8 +143,14 @@ func TestUserCommandsManageAccounts(t *testing.T) {
 	if !strings.Contains(out, "ada") || !strings.Contains(out, "admin") {
 		t.Fatalf("list:\n%s", out)
 	}
-	if code, _, _ := runCLI(t, env, "", "user", "set-role", "ada", "user"); code != 0 {
-		t.Fatalf("set-role exit %d", code)
+	if code, _, errOut := runCLI(t, env, "", "user", "set-role", "ada", "user"); code != 1 || !strings.Contains(errOut, "last administrator") {
+		t.Fatalf("demoting the only admin: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, env, "another good password\n", "user", "create", "--username", "grace", "--admin", "--password-stdin"); code != 0 {
+		t.Fatalf("create second admin: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, env, "", "user", "set-role", "ada", "user"); code != 0 {
+		t.Fatalf("set-role exit %d %s", code, errOut)
 	}
 	if code, _, errOut := runCLI(t, env, "", "user", "delete", "ada"); code != 2 || !strings.Contains(errOut, "--yes") {
 		t.Fatalf("delete without --yes: %d %s", code, errOut)

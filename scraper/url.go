@@ -44,14 +44,23 @@ var channelValues = map[string]bool{
 // parameters removed, remaining parameters sorted, and known job sites reduced to the
 // form that identifies one posting (LinkedIn /jobs/view/<id>/, Indeed viewjob?jk=…,
 // Lever and Ashby postings without their application suffix).
-// It returns an error wrapping ErrInvalidURL when raw is not an absolute http(s) URL.
+// It returns an error wrapping ErrInvalidURL when raw is not an absolute http(s) URL, or
+// when its canonical form (escaped) is longer than maxURLBytes, so that a canonical URL
+// always parses again.
 func CanonicalURL(raw string) (string, error) {
 	u, err := parseHTTPURL(raw)
 	if err != nil {
 		return "", err
 	}
-	return canonicalize(u), nil
+	c := canonicalize(u)
+	if len(c) > maxURLBytes {
+		return "", fmt.Errorf("%w: too long once escaped", ErrInvalidURL)
+	}
+	return c, nil
 }
+
+// maxURLBytes bounds a URL, as given and as canonicalised.
+const maxURLBytes = 8192
 
 // parseHTTPURL parses raw and checks that it is an absolute http(s) URL with a host.
 func parseHTTPURL(raw string) (*url.URL, error) {
@@ -59,7 +68,7 @@ func parseHTTPURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, fmt.Errorf("%w: empty", ErrInvalidURL)
 	}
-	if len(raw) > 8192 {
+	if len(raw) > maxURLBytes {
 		return nil, fmt.Errorf("%w: too long", ErrInvalidURL)
 	}
 	u, err := url.Parse(raw)

@@ -162,6 +162,9 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return fiber.NewError(fiber.StatusBadRequest, "request body must be a JSON object")
 	}
+	if !validUTF8(body) {
+		return errBodyNotUTF8
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -173,7 +176,7 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return fiber.NewError(fiber.StatusBadRequest, "invalid JSON body: unexpected data after the object")
 	}
-	return nil
+	return checkDecodedText(dst)
 }
 
 // checkFormSize refuses a form body over authBodyLimit.

@@ -108,11 +108,15 @@ func decodeBody(c *fiber.Ctx, dst any, limit int) error {
 }
 
 // decodeJSONBytes decodes one JSON object from body into dst, with 400
-// errors that name the field at fault.
+// errors that name the field at fault. A body that is not UTF-8, or a
+// decoded text field holding a NUL character, is a 400 too (jsontext.go).
 func decodeJSONBytes(body []byte, dst any) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return &models.ValidationError{Fields: map[string]string{"body": "must be a JSON object"}}
+	}
+	if !validUTF8(body) {
+		return errBodyNotUTF8
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -128,7 +132,7 @@ func decodeJSONBytes(body []byte, dst any) error {
 		}
 		return &models.ValidationError{Fields: map[string]string{"body": "is not valid JSON: " + err.Error()}}
 	}
-	return nil
+	return checkDecodedText(dst)
 }
 
 // jsonTypeName turns a Go kind into the JSON type a client should send.

@@ -50,6 +50,13 @@ type liveServer struct {
 // startServer starts a server on a fresh SQLite file, stopped at cleanup.
 func startServer(t testing.TB) *liveServer {
 	t.Helper()
+	return startServerWith(t, 0)
+}
+
+// startServerWith is startServer with the server's ReadTimeout (0 for the
+// default).
+func startServerWith(t testing.TB, readTimeout time.Duration) *liveServer {
+	t.Helper()
 	dir := t.TempDir()
 	cfg, err := config.Load(func(k string) string {
 		switch k {
@@ -69,7 +76,7 @@ func startServer(t testing.TB) *liveServer {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}
-	srv, err := server.New(server.Deps{Config: cfg, DB: db, Store: models.NewStore(db),
+	srv, err := server.New(server.Deps{Config: cfg, DB: db, Store: models.NewStore(db), ReadTimeout: readTimeout,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatal(err)

@@ -267,16 +267,21 @@ func screenshot(t testing.TB, ctx context.Context, name string, width, height in
 // polls rather than holding on to a DOM node, so it survives the page being
 // replaced by a navigation (a form post and its redirect) while it waits.
 func waitForSelector(ctx context.Context, sel string, timeout time.Duration) error {
-	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.getClientRects().length > 0; })()`, sel)
+	return waitForJS(ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.getClientRects().length > 0; })()`, sel), timeout)
+}
+
+// waitForJS polls a JavaScript expression until it is true, across
+// navigations (an evaluation that fails mid-navigation is retried).
+func waitForJS(ctx context.Context, expr string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 		if err == nil && ok {
 			return nil
 		}
 		if time.Now().After(deadline) {
 			if err == nil {
-				err = fmt.Errorf("no visible %s after %v", sel, timeout)
+				err = fmt.Errorf("still false after %v: %s", timeout, expr)
 			}
 			return err
 		}

@@ -61,8 +61,10 @@ func TestJobsInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#f-q`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-q`), "Go engineer"),
 		chromedp.Submit(chromedp.CSS(`#f-q`)),
-		chromedp.WaitVisible(chromedp.CSS(`#found`)),
 	)
+	if err == nil { // the results page, not the one the form was on
+		err = waitForJS(ctx, `location.search.includes('q=') && !!document.querySelector('#found')`, 10*time.Second)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +74,10 @@ func TestJobsInTheBrowser(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`a[href="/jobs/`+strconv.FormatInt(goID, 10)+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#notes`)),
 	)
+	if err == nil {
+		err = waitForSelector(ctx, `#notes`, 10*time.Second)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
