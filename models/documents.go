@@ -203,19 +203,7 @@ func (s *Store) UpdateDocumentContent(ctx context.Context, userID, id int64, con
 
 // DeleteDocument deletes userID's document id, or returns ErrNotFound.
 func (s *Store) DeleteDocument(ctx context.Context, userID, id int64) error {
-	if err := requireOwner(userID); err != nil {
-		return err
-	}
-	return s.inTx(ctx, "delete document", func(tx *gorm.DB) error {
-		res := tx.Scopes(ForUser(userID)).Where("id = ?", id).Delete(&GeneratedDocument{})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return notFound(fmt.Sprintf("document %d", id))
-		}
-		return nil
-	})
+	return s.deleteOwned(ctx, userID, id, "delete document", "document", ForUser(userID), &GeneratedDocument{})
 }
 
 // DeleteExpiredDocuments deletes every user's documents whose expires_at is

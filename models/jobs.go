@@ -565,17 +565,5 @@ func (s *Store) UpdateJob(ctx context.Context, userID, id int64, u JobUpdate) (*
 // documents and quota history that referred to the job keep their rows with
 // the job reference cleared.
 func (s *Store) DeleteJob(ctx context.Context, userID, id int64) error {
-	if err := requireOwner(userID); err != nil {
-		return err
-	}
-	return s.inTx(ctx, "delete job", func(tx *gorm.DB) error {
-		res := tx.Scopes(ForUser(userID)).Where("id = ?", id).Delete(&Job{})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return notFound(fmt.Sprintf("job %d", id))
-		}
-		return nil
-	})
+	return s.deleteOwned(ctx, userID, id, "delete job", "job", ForUser(userID), &Job{})
 }

@@ -204,19 +204,7 @@ func (s *Store) updateProfileItem(ctx context.Context, userID, id int64, op, wha
 // deleteProfileItem deletes row id of model's table if its profile belongs
 // to userID.
 func (s *Store) deleteProfileItem(ctx context.Context, userID, id int64, op, what string, model any) error {
-	if err := requireOwner(userID); err != nil {
-		return err
-	}
-	return s.inTx(ctx, op, func(tx *gorm.DB) error {
-		res := tx.Scopes(ForProfileOwner(userID)).Where("id = ?", id).Delete(model)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return notFound(fmt.Sprintf("%s %d", what, id))
-		}
-		return nil
-	})
+	return s.deleteOwned(ctx, userID, id, op, what, ForProfileOwner(userID), model)
 }
 
 // Work experiences.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -76,4 +77,23 @@ func findOne(q *gorm.DB, dest any, what string) error {
 		return notFound(what)
 	}
 	return nil
+}
+
+// deleteOwned deletes row id of model's table within scope (the rows userID
+// owns) in one write transaction, or returns ErrNotFound naming what: another
+// user's row is simply not found.
+func (s *Store) deleteOwned(ctx context.Context, userID, id int64, op, what string, scope func(*gorm.DB) *gorm.DB, model any) error {
+	if err := requireOwner(userID); err != nil {
+		return err
+	}
+	return s.inTx(ctx, op, func(tx *gorm.DB) error {
+		res := tx.Scopes(scope).Where("id = ?", id).Delete(model)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return notFound(fmt.Sprintf("%s %d", what, id))
+		}
+		return nil
+	})
 }
