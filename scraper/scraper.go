@@ -13,6 +13,7 @@ package scraper
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -214,36 +215,16 @@ func (pg *page) merge(cands []*candidate) (*Job, bool) {
 		}
 	}
 	// Company first: the title check compares against it.
-	for _, c := range cands {
-		if co := sanitizeCompany(c.company); co != "" {
-			j.Company = co
-			break
+	j.Company = mostTrusted(cands, func(c *candidate) string { return sanitizeCompany(c.company) })
+	j.Title = mostTrusted(cands, func(c *candidate) string { return sanitizeTitle(c.title, j.Company) })
+	j.Location = mostTrusted(cands, func(c *candidate) string {
+		if len(c.location) > 300 {
+			return ""
 		}
-	}
-	for _, c := range cands {
-		if t := sanitizeTitle(c.title, j.Company); t != "" {
-			j.Title = t
-			break
-		}
-	}
-	for _, c := range cands {
-		if c.location != "" && len(c.location) <= 300 {
-			j.Location = cleanInline(c.location)
-			break
-		}
-	}
-	for _, c := range cands {
-		if c.jobType != "" {
-			j.JobType = c.jobType
-			break
-		}
-	}
-	for _, c := range cands {
-		if c.workplace != "" {
-			j.Workplace = c.workplace
-			break
-		}
-	}
+		return cleanInline(c.location)
+	})
+	j.JobType = mostTrusted(cands, func(c *candidate) string { return c.jobType })
+	j.Workplace = mostTrusted(cands, func(c *candidate) string { return c.workplace })
 	if j.Workplace == "" {
 		j.Workplace = mapWorkplaceFromLocation(j.Location)
 	}
@@ -258,30 +239,15 @@ func (pg *page) merge(cands []*candidate) (*Job, bool) {
 			j.RemoteCountries = remoteCountriesFromLocation(j.Location)
 		}
 	}
-	for _, c := range cands {
-		if c.salary != nil {
-			j.Salary = c.salary
-			break
+	j.Salary = mostTrusted(cands, func(c *candidate) *Salary { return c.salary })
+	j.DatePosted = mostTrusted(cands, func(c *candidate) string { return c.datePosted })
+	j.ValidThrough = mostTrusted(cands, func(c *candidate) string { return c.validThrough })
+	j.EmployerJobID = mostTrusted(cands, func(c *candidate) string {
+		if len(c.jobID) > 100 {
+			return ""
 		}
-	}
-	for _, c := range cands {
-		if c.datePosted != "" {
-			j.DatePosted = c.datePosted
-			break
-		}
-	}
-	for _, c := range cands {
-		if c.validThrough != "" {
-			j.ValidThrough = c.validThrough
-			break
-		}
-	}
-	for _, c := range cands {
-		if c.jobID != "" && len(c.jobID) <= 100 {
-			j.EmployerJobID = c.jobID
-			break
-		}
-	}
+		return c.jobID
+	})
 
 	pg.mergeDescription(j, cands)
 	pg.mergeURLs(j, cands)
@@ -389,25 +355,13 @@ func (pg *page) mergeURLs(j *Job, cands []*candidate) {
 	better(pg.meta["og:url"])
 	j.SourceURL = src
 
-	for _, c := range cands {
-		if c.externalApply != "" {
-			j.ApplicationURL = c.externalApply
-			return
-		}
-	}
-	for _, c := range cands {
-		if c.applyURL != "" {
-			j.ApplicationURL = c.applyURL
-			return
-		}
-	}
-	for _, c := range cands {
-		if c.url != "" {
-			j.ApplicationURL = c.url
-			return
-		}
-	}
-	j.ApplicationURL = src
+	// The real external target, then the site's apply link, then JSON-LD's
+	// url, then the page itself.
+	j.ApplicationURL = cmp.Or(
+		mostTrusted(cands, func(c *candidate) string { return c.externalApply }),
+		mostTrusted(cands, func(c *candidate) string { return c.applyURL }),
+		mostTrusted(cands, func(c *candidate) string { return c.url }),
+		src)
 }
 
 func dedupeFold(in []string) []string {
@@ -423,6 +377,19 @@ func dedupeFold(in []string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// mostTrusted returns the first non-zero value pick finds among the candidates,
+// which come in order of trust: each field comes from the most trustworthy
+// source that has it.
+func mostTrusted[T comparable](cands []*candidate, pick func(*candidate) T) T {
+	var zero T
+	for _, c := range cands {
+		if v := pick(c); v != zero {
+			return v
+		}
+	}
+	return zero
 }
 
 // withoutEmployer drops the hiring company's own name from the skills: a
