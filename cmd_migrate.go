@@ -8,8 +8,6 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
-
-	"github.com/vega-ai/vega/migrations"
 )
 
 func runMigrate(ctx context.Context, env func(string) string, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -41,7 +39,7 @@ func runMigrate(ctx context.Context, env func(string) string, args []string, _ i
 
 	switch fs.Arg(0) {
 	case "up":
-		if err := migrations.Up(ctx, sqlDB); err != nil {
+		if err := db.Dialect().Up(ctx, sqlDB); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "database is up to date")
@@ -53,12 +51,12 @@ func runMigrate(ctx context.Context, env func(string) string, args []string, _ i
 				return usageError("down takes a positive number of migrations, got %q", fs.Arg(1))
 			}
 		}
-		if err := migrations.Down(ctx, sqlDB, n); err != nil {
+		if err := db.Dialect().Down(ctx, sqlDB, n); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "rolled back %d migration(s)\n", n)
 	case "status":
-		st, err := migrations.Status(ctx, sqlDB)
+		st, err := db.Dialect().Status(ctx, sqlDB)
 		if err != nil {
 			return err
 		}

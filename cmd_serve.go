@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vega-ai/vega/config"
+	"github.com/vega-ai/vega/migrations"
 	"github.com/vega-ai/vega/models"
 	"github.com/vega-ai/vega/server"
 )
@@ -27,17 +28,37 @@ func loadConfig(env func(string) string) (config.Config, error) {
 	return cfg, nil
 }
 
-// openStore opens the configured database, applying migrations unless skip.
+// openStore opens the configured database (SQLite or PostgreSQL), applying
+// migrations unless skip.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, skip bool) (*models.DB, error) {
-	path, err := cfg.SQLitePath()
+	target, err := cfg.Database()
 	if err != nil {
 		return nil, &exitError{code: 2, msg: err.Error()}
 	}
-	db, err := models.Open(ctx, models.Options{Path: path, SkipMigrations: skip, Logger: log})
+	db, err := models.Open(ctx, models.Options{Path: target.Path, URL: target.URL, SkipMigrations: skip, Logger: log})
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("open database %s: %w", target, err)
 	}
 	return db, nil
+}
+
+// ensureSecret fills cfg.Secret when VEGA_SECRET is unset. On SQLite it is
+// generated into the data directory; on PostgreSQL it is generated once into
+// the database (settings), so every Vega server sharing the database signs
+// and checks tokens with the same key.
+func ensureSecret(ctx context.Context, cfg *config.Config, db *models.DB, store *models.Store) error {
+	if cfg.Secret != "" {
+		return nil
+	}
+	if db.Dialect() != migrations.Postgres {
+		return cfg.EnsureSecret()
+	}
+	secret, err := store.SettingOrInit(ctx, models.SettingSecret, config.GenerateSecret)
+	if err != nil {
+		return fmt.Errorf("token-signing secret: %w", err)
+	}
+	cfg.Secret = secret
+	return nil
 }
 
 func runServe(ctx context.Context, env func(string) string, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -68,9 +89,6 @@ func runServe(ctx context.Context, env func(string) string, args []string, _ io.
 	if err != nil {
 		return err
 	}
-	if err := cfg.EnsureSecret(); err != nil {
-		return err
-	}
 	log := cfg.Logger(stderr)
 	slog.SetDefault(log)
 
@@ -89,6 +107,9 @@ func runServe(ctx context.Context, env func(string) string, args []string, _ io.
 		}
 	}()
 	store := models.NewStore(db)
+	if err := ensureSecret(ctx, &cfg, db, store); err != nil {
+		return err
+	}
 	if cfg.AdminUsername != "" {
 		admin, created, err := server.EnsureAdmin(ctx, store, cfg.AdminUsername, cfg.AdminPassword, cfg.BcryptCost)
 		switch {

@@ -131,7 +131,7 @@ type Var struct {
 var Vars = []Var{
 	{"VEGA_ADDR", ":8765", "Address to listen on; 8765 is the port the browser extension expects."},
 	{"VEGA_DATA_DIR", "./data", "Directory for the SQLite database and the generated secret."},
-	{"VEGA_DATABASE_URL", "sqlite file <data dir>/vega.db", "Database to use: a file path or sqlite:// URL."},
+	{"VEGA_DATABASE_URL", "sqlite file <data dir>/vega.db", "Database to use: a SQLite file path or sqlite:// URL, or PostgreSQL as postgres://user:password@host:5432/dbname?sslmode=disable (several Vega servers may share it)."},
 	{"VEGA_SECRET", "generated into <data dir>/secret (mode 0600)", "Secret that signs tokens; at least 32 characters. VEGA_SECRET_FILE reads it from a file."},
 	{"VEGA_BASE_URL", "http://localhost<addr>", "Public URL of the server, used for links and OAuth callbacks."},
 	{"VEGA_MODE", "selfhosted", "selfhosted, or cloud (AI quotas per user)."},
@@ -354,7 +354,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.loadOAuth(getenv, bad)
 
 	if c.DatabaseURL != "" {
-		if _, err := c.SQLitePath(); err != nil {
+		if _, err := c.Database(); err != nil {
 			bad("%v", err)
 		}
 	}
@@ -392,25 +392,68 @@ func parseLongDuration(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
-// SQLitePath returns the file path of the SQLite database the configuration names.
-func (c Config) SQLitePath() (string, error) {
+// Database names the database the configuration chooses: exactly one of
+// its fields is set.
+type Database struct {
+	// Path is the SQLite file (the default: vega.db in DataDir).
+	Path string
+	// URL is a PostgreSQL connection URL (postgres:// or postgresql://).
+	URL string
+}
+
+// Postgres reports whether d is a PostgreSQL database.
+func (d Database) Postgres() bool { return d.URL != "" }
+
+// String names d for messages, without a password.
+func (d Database) String() string {
+	if d.URL == "" {
+		return d.Path
+	}
+	u, err := url.Parse(d.URL)
+	if err != nil {
+		return "PostgreSQL"
+	}
+	return u.Redacted()
+}
+
+// Database returns the database VEGA_DATABASE_URL names: a PostgreSQL URL,
+// a SQLite file path or sqlite:// URL, or (unset) vega.db in DataDir.
+func (c Config) Database() (Database, error) {
 	u := c.DatabaseURL
 	switch {
-	case u == "":
-		return filepath.Join(c.DataDir, "vega.db"), nil
-	case strings.HasPrefix(u, "sqlite://"):
-		return strings.TrimPrefix(u, "sqlite://"), nil
-	case strings.HasPrefix(u, "sqlite:"):
-		return strings.TrimPrefix(u, "sqlite:"), nil
-	case strings.HasPrefix(u, "file:"):
-		return strings.TrimPrefix(u, "file:"), nil
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
-		return "", fmt.Errorf("VEGA_DATABASE_URL: PostgreSQL is not supported by this build yet; unset it to use the embedded SQLite database")
+		p, err := url.Parse(u)
+		if err != nil || p.Host == "" || strings.Trim(p.Path, "/") == "" {
+			return Database{}, fmt.Errorf("VEGA_DATABASE_URL: a PostgreSQL URL needs a host and a database name: postgres://user:password@host:5432/vega?sslmode=disable")
+		}
+		return Database{URL: u}, nil
+	case strings.HasPrefix(u, "sqlite://"):
+		return Database{Path: strings.TrimPrefix(u, "sqlite://")}, nil
+	case strings.HasPrefix(u, "sqlite:"):
+		return Database{Path: strings.TrimPrefix(u, "sqlite:")}, nil
+	case strings.HasPrefix(u, "file:"):
+		return Database{Path: strings.TrimPrefix(u, "file:")}, nil
 	case strings.Contains(u, "://"):
-		return "", fmt.Errorf("VEGA_DATABASE_URL=%q: unknown scheme; use a file path or sqlite:///path/to/vega.db", u)
+		scheme, _, _ := strings.Cut(u, "://")
+		return Database{}, fmt.Errorf("VEGA_DATABASE_URL: unknown scheme %q; use postgres://user:password@host/dbname, a file path or sqlite:///path/to/vega.db", scheme)
+	case u == "":
+		return Database{Path: filepath.Join(c.DataDir, "vega.db")}, nil
 	default:
-		return u, nil
+		return Database{Path: u}, nil
 	}
+}
+
+// SQLitePath returns the file path of the SQLite database the configuration
+// names, or an error when it names PostgreSQL.
+func (c Config) SQLitePath() (string, error) {
+	d, err := c.Database()
+	if err != nil {
+		return "", err
+	}
+	if d.Postgres() {
+		return "", fmt.Errorf("VEGA_DATABASE_URL names a PostgreSQL database, not a SQLite file")
+	}
+	return d.Path, nil
 }
 
 // EnsureSecret fills c.Secret when it is empty: it reads DataDir/secret, or
@@ -433,11 +476,10 @@ func (c *Config) EnsureSecret() error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read secret %s: %w", path, err)
 	}
-	buf := make([]byte, 32)
-	if _, err := rand.Read(buf); err != nil {
-		return fmt.Errorf("generate secret: %w", err)
+	s, err := GenerateSecret()
+	if err != nil {
+		return err
 	}
-	s := hex.EncodeToString(buf)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("write secret %s: %w", path, err)
@@ -451,6 +493,15 @@ func (c *Config) EnsureSecret() error {
 	}
 	c.Secret = s
 	return nil
+}
+
+// GenerateSecret returns a new random secret: 32 bytes, hex-encoded.
+func GenerateSecret() (string, error) {
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return "", fmt.Errorf("generate secret: %w", err)
+	}
+	return hex.EncodeToString(buf), nil
 }
 
 // Logger builds the slog logger the configuration asks for.

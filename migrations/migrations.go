@@ -24,20 +24,79 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
-//go:embed sqlite/*.sql
+//go:embed sqlite/*.sql postgres/*.sql
 var files embed.FS
 
 // Dialect names a SQL dialect. Its migrations live in the folder of the same
 // name; adding a dialect means adding a folder, a constant and the folder to
-// the go:embed pattern. The runner's own statements use "?" placeholders,
-// which a dialect with another syntax (PostgreSQL's $1) must rebind.
+// the go:embed pattern. The runner's own statements are written with "?"
+// placeholders and rebound for PostgreSQL.
 type Dialect string
 
-// SQLite is the dialect of the embedded SQLite database (folder sqlite/).
-const SQLite Dialect = "sqlite"
+const (
+	// SQLite is the dialect of the embedded SQLite database (folder sqlite/).
+	SQLite Dialect = "sqlite"
+	// Postgres is PostgreSQL's dialect (folder postgres/). Its migrations give
+	// the same tables, columns, constraints, indexes and trigger as SQLite's,
+	// with the type mapping described in postgres/00001_initial.up.sql.
+	Postgres Dialect = "postgres"
+)
+
+// advisoryLockKey is the PostgreSQL advisory lock held while migrating, so
+// that Vega servers starting together against one database migrate it once,
+// one after the other. (It spells "vegamigr" in ASCII.)
+const advisoryLockKey int64 = 0x766567616d696772
+
+// conn is what the runner needs of *sql.DB or *sql.Conn.
+type conn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// rebind rewrites the runner's "?" placeholders for the dialect.
+func (d Dialect) rebind(query string) string {
+	if d != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// locked runs fn on one connection of db; on PostgreSQL it holds the
+// migration advisory lock meanwhile, so concurrent runners take turns.
+func (d Dialect) locked(ctx context.Context, db *sql.DB, fn func(conn) error) error {
+	if d != Postgres {
+		return fn(db)
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, advisoryLockKey); err != nil {
+		return fmt.Errorf("migrations: take the migration lock: %w", err)
+	}
+	defer func() {
+		// A fresh context: the lock must go even if ctx was cancelled.
+		_, _ = c.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, advisoryLockKey)
+	}()
+	return fn(c)
+}
 
 // ErrSchemaTooNew is returned when the database records a migration this
 // binary does not know, typically because a newer release already migrated it.
@@ -137,12 +196,12 @@ func (d Dialect) Up(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	return up(ctx, db, known)
+	return d.locked(ctx, db, func(c conn) error { return d.up(ctx, c, known) })
 }
 
 // up applies the pending migrations of known, which is sorted by version.
-func up(ctx context.Context, db *sql.DB, known []Migration) error {
-	applied, err := load(ctx, db, known)
+func (d Dialect) up(ctx context.Context, db conn, known []Migration) error {
+	applied, err := d.load(ctx, db, known)
 	if err != nil {
 		return err
 	}
@@ -150,7 +209,7 @@ func up(ctx context.Context, db *sql.DB, known []Migration) error {
 		if _, ok := applied[m.Version]; ok {
 			continue
 		}
-		if err := apply(ctx, db, m, true); err != nil {
+		if err := d.apply(ctx, db, m, true); err != nil {
 			return err
 		}
 	}
@@ -165,15 +224,15 @@ func (d Dialect) Down(ctx context.Context, db *sql.DB, steps int) error {
 	if err != nil {
 		return err
 	}
-	return down(ctx, db, known, steps)
+	return d.locked(ctx, db, func(c conn) error { return d.down(ctx, c, known, steps) })
 }
 
 // down rolls back the last steps applied migrations of known.
-func down(ctx context.Context, db *sql.DB, known []Migration, steps int) error {
+func (d Dialect) down(ctx context.Context, db conn, known []Migration, steps int) error {
 	if steps < 1 {
 		return fmt.Errorf("migrations: down needs at least 1 step, got %d", steps)
 	}
-	applied, err := load(ctx, db, known)
+	applied, err := d.load(ctx, db, known)
 	if err != nil {
 		return err
 	}
@@ -181,7 +240,7 @@ func down(ctx context.Context, db *sql.DB, known []Migration, steps int) error {
 		if _, ok := applied[known[i].Version]; !ok {
 			continue
 		}
-		if err := apply(ctx, db, known[i], false); err != nil {
+		if err := d.apply(ctx, db, known[i], false); err != nil {
 			return err
 		}
 		steps--
@@ -197,12 +256,12 @@ func (d Dialect) Status(ctx context.Context, db *sql.DB) ([]MigrationStatus, err
 	if err != nil {
 		return nil, err
 	}
-	return status(ctx, db, known)
+	return d.status(ctx, db, known)
 }
 
 // status reports the migrations of known and any unknown applied versions.
-func status(ctx context.Context, db *sql.DB, known []Migration) ([]MigrationStatus, error) {
-	applied, err := appliedVersions(ctx, db)
+func (d Dialect) status(ctx context.Context, db conn, known []Migration) ([]MigrationStatus, error) {
+	applied, err := d.appliedVersions(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -221,8 +280,8 @@ func status(ctx context.Context, db *sql.DB, known []Migration) ([]MigrationStat
 
 // load returns the applied versions, refusing a database that records a
 // version missing from known.
-func load(ctx context.Context, db *sql.DB, known []Migration) (map[int]MigrationStatus, error) {
-	applied, err := appliedVersions(ctx, db)
+func (d Dialect) load(ctx context.Context, db conn, known []Migration) (map[int]MigrationStatus, error) {
+	applied, err := d.appliedVersions(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -244,8 +303,9 @@ func load(ctx context.Context, db *sql.DB, known []Migration) (map[int]Migration
 
 // apply runs one migration up or down in a transaction together with the
 // schema_migrations row that records it. It checks the row again inside the
-// transaction, so two processes migrating at once do not both apply it.
-func apply(ctx context.Context, db *sql.DB, m Migration, up bool) (err error) {
+// transaction, so two processes migrating at once do not both apply it (on
+// SQLite the write lock, on PostgreSQL the advisory lock, orders them).
+func (d Dialect) apply(ctx context.Context, db conn, m Migration, up bool) (err error) {
 	dir, body, record := "down", m.Down, `DELETE FROM schema_migrations WHERE version = ?`
 	args := []any{m.Version}
 	if up {
@@ -267,7 +327,7 @@ func apply(ctx context.Context, db *sql.DB, m Migration, up bool) (err error) {
 		}
 	}()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, d.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&n); err != nil {
 		return err
 	}
 	if (n == 1) == up { // someone else got there first
@@ -276,18 +336,22 @@ func apply(ctx context.Context, db *sql.DB, m Migration, up bool) (err error) {
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, record, args...); err != nil {
+	if _, err := tx.ExecContext(ctx, d.rebind(record), args...); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
 // appliedVersions creates schema_migrations if needed and returns its rows.
-func appliedVersions(ctx context.Context, db *sql.DB) (map[int]MigrationStatus, error) {
+func (d Dialect) appliedVersions(ctx context.Context, db conn) (map[int]MigrationStatus, error) {
+	timestamp := "TIMESTAMP"
+	if d == Postgres {
+		timestamp = "TIMESTAMPTZ"
+	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
-  applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
+  applied_at `+timestamp+` NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
 		return nil, fmt.Errorf("migrations: create schema_migrations: %w", err)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT version, name, applied_at FROM schema_migrations`)

@@ -58,7 +58,7 @@ func TestSchemaMatchesSpec(t *testing.T) {
 
 	// The initial migration creates exactly SCHEMA.md.
 	db := openTestDB(t)
-	if err := up(ctx, db, known[:1]); err != nil {
+	if err := SQLite.up(ctx, db, known[:1]); err != nil {
 		t.Fatal(err)
 	}
 	if d := diff(want, describe(t, db)); d != "" {
@@ -67,7 +67,7 @@ func TestSchemaMatchesSpec(t *testing.T) {
 
 	// Later migrations may add tables, but the tables of SCHEMA.md keep their
 	// columns, constraints, indexes and triggers.
-	if err := up(ctx, db, known); err != nil {
+	if err := SQLite.up(ctx, db, known); err != nil {
 		t.Fatal(err)
 	}
 	latest := describe(t, db)
@@ -302,7 +302,7 @@ func assertApplied(t *testing.T, db *sql.DB, want []string) {
 func TestFailedMigrationLeavesNoTrace(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
-	err := up(ctx, db, testMigrations())
+	err := SQLite.up(ctx, db, testMigrations())
 	if err == nil || !strings.Contains(err.Error(), "up 00003_broken") {
 		t.Fatalf("up = %v, want an error naming 00003_broken", err)
 	}
@@ -329,10 +329,10 @@ func TestDownSteps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Repeat("I", tt.steps), func(t *testing.T) {
 			db := openTestDB(t)
-			if err := up(ctx, db, migs); err != nil {
+			if err := SQLite.up(ctx, db, migs); err != nil {
 				t.Fatal(err)
 			}
-			if err := down(ctx, db, migs, tt.steps); (err != nil) != tt.wantErr {
+			if err := SQLite.down(ctx, db, migs, tt.steps); (err != nil) != tt.wantErr {
 				t.Fatalf("down(%d) = %v, want error %t", tt.steps, err, tt.wantErr)
 			}
 			tables := queryStrings(t, db, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)

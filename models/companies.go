@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -42,15 +43,16 @@ func (s *Store) UpsertCompany(ctx context.Context, name string) (*Company, error
 // upsertCompanyTx finds or creates the company called name inside the write
 // transaction tx.
 //
-// On SQLite the single writer makes the case-insensitive check-then-insert
-// atomic. On a database with concurrent writers (PostgreSQL) the insert is
-// ON CONFLICT (name) DO NOTHING followed by a re-read, so two transactions
-// inserting the same spelling both end up with the one row; two different
-// spellings racing could still create two rows there unless the index is
-// made case-insensitive.
+// The case-insensitive check-then-insert is atomic: on SQLite the single
+// writer makes it so, on PostgreSQL a lock on the lower-cased name
+// (serialize), so two spellings racing end up with one row. The insert is
+// also ON CONFLICT (name) DO NOTHING followed by a re-read, for safety.
 func (s *Store) upsertCompanyTx(tx *gorm.DB, name string) (*Company, error) {
 	name = NormalizeCompanyName(name)
 	if err := validateCompanyName("company", name); err != nil {
+		return nil, err
+	}
+	if err := s.serialize(tx, "company:"+strings.ToLower(name)); err != nil {
 		return nil, err
 	}
 	c, err := findCompanyTx(tx, name)

@@ -21,12 +21,18 @@ import (
 	"github.com/vega-ai/vega/migrations"
 )
 
-// Options configures Open. The zero value of every field but Path is a
-// sensible default.
+// Options configures Open. The zero value of every field but Path or URL is
+// a sensible default.
 type Options struct {
 	// Path is the SQLite database file. Its directory is created (mode 0700)
 	// if missing.
 	Path string
+	// URL, when set, names a PostgreSQL database (postgres://user:pass@host/db)
+	// and Path is ignored.
+	URL string
+	// WriteConns is the size of PostgreSQL's write pool; default 16. (SQLite
+	// always writes through one connection.)
+	WriteConns int
 	// BusyTimeout is how long a connection waits for a lock held by another
 	// connection (or process) before failing; default 5s.
 	BusyTimeout time.Duration
@@ -50,6 +56,9 @@ func (o Options) withDefaults() Options {
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = defaultBusyTimeout
 	}
+	if o.WriteConns <= 0 {
+		o.WriteConns = 16
+	}
 	if o.ReadConns <= 0 {
 		o.ReadConns = max(4, 2*runtime.GOMAXPROCS(0))
 	}
@@ -59,9 +68,11 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// DB is the application's database: SQLite in WAL mode, written through one
-// connection and read through a pool, so there is only ever one writer and
-// readers never wait for it.
+// DB is the application's database. On SQLite (the default) it is a file in
+// WAL mode, written through one connection and read through a pool, so there
+// is only ever one writer and readers never wait for it. On PostgreSQL both
+// pools have several connections and the store serialises the few
+// check-then-insert steps that need it (see lockKey).
 type DB struct {
 	// Write is the write pool: a single connection whose transactions begin
 	// IMMEDIATE, taking the write lock up front, so concurrent writers queue
@@ -76,32 +87,55 @@ type DB struct {
 	Read *gorm.DB
 
 	write, read *sql.DB
+	dialect     migrations.Dialect
 	log         *slog.Logger
 	closeOnce   sync.Once
 	closeErr    error
 }
 
-// Open opens the database at opts.Path, creating the file and its directory
-// if needed, and applies pending migrations unless opts.SkipMigrations. It
-// fails with an error wrapping migrations.ErrSchemaTooNew when the database
-// was migrated by a newer release.
+// Open opens the database: PostgreSQL at opts.URL when it is set, else the
+// SQLite file at opts.Path, creating the file and its directory if needed.
+// It applies pending migrations unless opts.SkipMigrations, and fails with an
+// error wrapping migrations.ErrSchemaTooNew when the database was migrated
+// by a newer release.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	opts = opts.withDefaults()
-	// SQLite is the only backend today. PostgreSQL (VEGA_DATABASE_URL=
-	// postgres://...) will be chosen here by the URL's scheme and opened by an
-	// openPostgres beside openSQLite, with migrations.Postgres; nothing after
-	// this point is specific to SQLite.
-	db, err := openSQLite(ctx, opts)
+	var (
+		db   *DB
+		err  error
+		name = opts.Path
+	)
+	if opts.URL != "" {
+		name = redactURL(opts.URL)
+		db, err = openPostgres(ctx, opts)
+	} else {
+		db, err = openSQLite(ctx, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !opts.SkipMigrations {
-		if err := migrations.Up(ctx, db.write); err != nil {
+		if err := db.dialect.Up(ctx, db.write); err != nil {
 			db.closePools()
-			return nil, fmt.Errorf("models: migrate %s: %w", opts.Path, err)
+			return nil, fmt.Errorf("models: migrate %s: %w", name, err)
 		}
 	}
 	return db, nil
+}
+
+// gormConfig returns a new GORM configuration. Each pool needs its own:
+// GORM keeps the pointer and stores the connection pool in it, so a shared
+// one would send writes to the read pool.
+func gormConfig(log *slog.Logger) *gorm.Config {
+	return &gorm.Config{
+		Logger: quietErrors{logger.NewSlogLogger(log, logger.Config{
+			LogLevel:                  logger.Warn,
+			SlowThreshold:             slowQuery,
+			IgnoreRecordNotFoundError: true,
+			ParameterizedQueries:      true, // keep user data out of the logs
+		})},
+		NowFunc: func() time.Time { return time.Now().UTC() },
+	}
 }
 
 // openSQLite opens the write and read pools on the SQLite file opts.Path.
@@ -121,7 +155,7 @@ func openSQLite(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("models: create database directory: %w", err)
 	}
 
-	db := &DB{log: opts.Logger}
+	db := &DB{log: opts.Logger, dialect: migrations.SQLite}
 	fail := func(err error) (*DB, error) {
 		db.closePools()
 		return nil, fmt.Errorf("models: open %s: %w", path, err)
@@ -151,24 +185,10 @@ func openSQLite(ctx context.Context, opts Options) (*DB, error) {
 		return fail(err)
 	}
 
-	// Each pool gets its own *gorm.Config: GORM keeps the pointer and stores
-	// the connection pool in it, so a shared one would send writes to the
-	// read pool.
-	gormConfig := func() *gorm.Config {
-		return &gorm.Config{
-			Logger: quietErrors{logger.NewSlogLogger(opts.Logger, logger.Config{
-				LogLevel:                  logger.Warn,
-				SlowThreshold:             slowQuery,
-				IgnoreRecordNotFoundError: true,
-				ParameterizedQueries:      true, // keep user data out of the logs
-			})},
-			NowFunc: func() time.Time { return time.Now().UTC() },
-		}
-	}
-	if db.Write, err = gorm.Open(sqlite.Dialector{Conn: db.write}, gormConfig()); err != nil {
+	if db.Write, err = gorm.Open(sqlite.Dialector{Conn: db.write}, gormConfig(opts.Logger)); err != nil {
 		return fail(err)
 	}
-	if db.Read, err = gorm.Open(sqlite.Dialector{Conn: db.read}, gormConfig()); err != nil {
+	if db.Read, err = gorm.Open(sqlite.Dialector{Conn: db.read}, gormConfig(opts.Logger)); err != nil {
 		return fail(err)
 	}
 	opts.Logger.Debug("database opened", slog.String("path", path), slog.Int("read_conns", opts.ReadConns))
@@ -251,16 +271,27 @@ func (db *DB) Ping(ctx context.Context) error {
 // SQLDB returns the write pool's *sql.DB, for running migrations.
 func (db *DB) SQLDB() *sql.DB { return db.write }
 
-// Close closes the read pool, then lets SQLite update its query planner
-// statistics (PRAGMA optimize), folds the write-ahead log into the database
-// file and truncates it (PRAGMA wal_checkpoint(TRUNCATE)), and closes the
-// write pool. Closing again returns the first result.
+// Dialect returns the database's SQL dialect: migrations.SQLite or
+// migrations.Postgres.
+func (db *DB) Dialect() migrations.Dialect { return db.dialect }
+
+// Close closes the read pool, then, on SQLite, lets SQLite update its query
+// planner statistics (PRAGMA optimize), folds the write-ahead log into the
+// database file and truncates it (PRAGMA wal_checkpoint(TRUNCATE)), and
+// closes the write pool. Closing again returns the first result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		ctx := context.Background()
 		var errs []error
 		if err := db.read.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("models: close read pool: %w", err))
+		}
+		if db.dialect != migrations.SQLite {
+			if err := db.write.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("models: close write pool: %w", err))
+			}
+			db.closeErr = errors.Join(errs...)
+			return
 		}
 		if _, err := db.write.ExecContext(ctx, "PRAGMA optimize"); err != nil {
 			errs = append(errs, fmt.Errorf("models: optimize: %w", err))

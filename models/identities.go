@@ -152,6 +152,9 @@ func (s *Store) CreateUserWithIdentity(ctx context.Context, base string, id *Ide
 	now := s.clock()
 	var u User
 	err := s.inTx(ctx, "create user with identity", func(tx *gorm.DB) error {
+		if err := s.serialize(tx, lockCreateUser); err != nil {
+			return err
+		}
 		name, err := freeUsername(tx, base)
 		if err != nil {
 			return err

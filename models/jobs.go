@@ -340,10 +340,12 @@ func jobsWhere(userID int64, f JobFilter, walkCreatedAt bool) func(*gorm.DB) *go
 			q = q.Where("jobs.match_score >= ?", *f.MinScore)
 		}
 		if f.Query != "" {
+			// lower() on both sides: SQLite's LIKE ignores ASCII case,
+			// PostgreSQL's does not.
 			p := "%" + escapeLike(f.Query) + "%"
-			q = q.Where(`(jobs.title LIKE @p ESCAPE '\' OR jobs.description LIKE @p ESCAPE '\'`+
-				` OR jobs.notes LIKE @p ESCAPE '\'`+
-				` OR jobs.company_id IN (SELECT id FROM companies WHERE name LIKE @p ESCAPE '\'))`,
+			q = q.Where(`(lower(jobs.title) LIKE lower(@p) ESCAPE '\' OR lower(jobs.description) LIKE lower(@p) ESCAPE '\'`+
+				` OR lower(jobs.notes) LIKE lower(@p) ESCAPE '\'`+
+				` OR jobs.company_id IN (SELECT id FROM companies WHERE lower(name) LIKE lower(@p) ESCAPE '\'))`,
 				map[string]any{"p": p})
 		}
 		return q

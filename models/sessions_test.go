@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,12 +14,7 @@ import (
 // sessionTestStore opens a fresh migrated database with a controllable clock.
 func sessionTestStore(t *testing.T) (*Store, *time.Time) {
 	t.Helper()
-	db, err := Open(context.Background(), Options{Path: filepath.Join(t.TempDir(), "vega.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s := NewStore(db)
+	s, _ := newTestStore(t)
 	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	s.now = func() time.Time { return now }
 	return s, &now

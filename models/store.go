@@ -31,8 +31,9 @@ func NewStore(db *DB) *Store {
 	return &Store{db: db, now: func() time.Time { return time.Now().UTC() }}
 }
 
-// clock returns the current time in UTC.
-func (s *Store) clock() time.Time { return s.now().UTC() }
+// clock returns the current time in UTC, to the microsecond: the precision
+// PostgreSQL keeps, so a row read back has the time it was written with.
+func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // read returns the read pool bound to ctx.
 func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.Read.WithContext(ctx) }

@@ -6,13 +6,37 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/vega-ai/vega/internal/pgtest"
 )
 
-// newTestStore opens a fresh, migrated database file under t.TempDir and
+// TestMain runs every test of the package on SQLite, then on PostgreSQL.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// testOptions returns Options naming a fresh, empty database for t: a SQLite
+// file under t.TempDir, or in the PostgreSQL pass a new PostgreSQL database.
+func testOptions(t testing.TB) Options {
+	t.Helper()
+	if pgtest.Postgres() {
+		return Options{URL: pgtest.NewDatabase(t)}
+	}
+	return Options{Path: filepath.Join(t.TempDir(), "vega.db")}
+}
+
+// sqliteOnly skips t in the PostgreSQL pass, saying why: the test checks
+// something only SQLite has (a pragma, a file, a single writer).
+func sqliteOnly(t testing.TB, why string) {
+	t.Helper()
+	if pgtest.Postgres() {
+		t.Skip("SQLite only: " + why)
+	}
+}
+
+// newTestStore opens a fresh, migrated database (see testOptions) and
 // returns a Store over it; the database is closed when the test ends.
 func newTestStore(t testing.TB) (*Store, *DB) {
 	t.Helper()
-	db, err := Open(context.Background(), Options{Path: filepath.Join(t.TempDir(), "vega.db")})
+	db, err := Open(context.Background(), testOptions(t))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -72,6 +72,9 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	now := s.clock()
 	row := User{Username: name, Password: u.Password, Role: role, LastLogin: utcPtr(u.LastLogin), CreatedAt: now, UpdatedAt: now}
 	err := s.inTx(ctx, "create user", func(tx *gorm.DB) error {
+		if err := s.serialize(tx, lockCreateUser); err != nil {
+			return err
+		}
 		var existing User
 		err := findOne(tx.Where("lower(username) = lower(?)", name), &existing, "user")
 		if err == nil {

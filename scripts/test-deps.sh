@@ -22,6 +22,14 @@ if [ -d tests/browser ] || [ -f extension/package.json ]; then
   apt_install chromium
 fi
 
+# The models', API and cross-package suites run on PostgreSQL too: they start
+# a throwaway cluster with Debian's server binaries (initdb, postgres) in a
+# temporary directory on a free port (internal/pgtest). Only the binaries are
+# needed; no system cluster is used. VEGA_TEST_POSTGRES=off skips those runs.
+if [ "${VEGA_TEST_POSTGRES:-}" != off ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt_install postgresql
+fi
+
 # Node packages for the extension's tests.
 if [ -f extension/package.json ]; then
   (cd extension && npm ci --no-audit --no-fund)

@@ -12,10 +12,15 @@ import (
 	"testing"
 
 	"github.com/vega-ai/vega/config"
+	"github.com/vega-ai/vega/internal/pgtest"
 	"github.com/vega-ai/vega/models"
 )
 
-// testServer is a Server on a fresh, migrated SQLite file.
+// TestMain runs every test of the package on SQLite, then on PostgreSQL.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// testServer is a Server on a fresh, migrated database: a SQLite file, or a
+// PostgreSQL database in the PostgreSQL pass.
 type testServer struct {
 	*Server
 	DB    *models.DB
@@ -23,7 +28,8 @@ type testServer struct {
 	Cfg   config.Config
 }
 
-// newTestServer builds a server over a real SQLite file in t.TempDir(). The
+// newTestServer builds a server over a real SQLite file in t.TempDir(), or a
+// fresh PostgreSQL database in the PostgreSQL pass. The
 // optional edit adjusts the configuration before the server is built.
 func newTestServer(t testing.TB, edit ...func(*config.Config)) *testServer {
 	t.Helper()
@@ -40,7 +46,11 @@ func newTestServer(t testing.TB, edit ...func(*config.Config)) *testServer {
 	for _, e := range edit {
 		e(&cfg)
 	}
-	db, err := models.Open(context.Background(), models.Options{Path: filepath.Join(cfg.DataDir, "vega.db")})
+	opts := models.Options{Path: filepath.Join(cfg.DataDir, "vega.db")}
+	if pgtest.Postgres() {
+		opts = models.Options{URL: pgtest.NewDatabase(t)}
+	}
+	db, err := models.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

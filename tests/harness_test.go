@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vega-ai/vega/config"
+	"github.com/vega-ai/vega/internal/pgtest"
 	"github.com/vega-ai/vega/models"
 	"github.com/vega-ai/vega/server"
 )
@@ -53,6 +54,9 @@ func startServer(t testing.TB) *liveServer {
 	return startServerWith(t, 0)
 }
 
+// TestMain runs every test of the package on SQLite, then on PostgreSQL.
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
 // startServerWith is startServer with the server's ReadTimeout (0 for the
 // default).
 func startServerWith(t testing.TB, readTimeout time.Duration) *liveServer {
@@ -71,7 +75,11 @@ func startServerWith(t testing.TB, readTimeout time.Duration) *liveServer {
 		t.Fatal(err)
 	}
 	cfg.DataDir = dir
-	db, err := models.Open(context.Background(), models.Options{Path: filepath.Join(dir, "vega.db")})
+	opts := models.Options{Path: filepath.Join(dir, "vega.db")}
+	if pgtest.Postgres() {
+		opts = models.Options{URL: pgtest.NewDatabase(t)}
+	}
+	db, err := models.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

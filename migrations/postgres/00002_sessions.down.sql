@@ -1,0 +1,2 @@
+-- 00002_sessions: drop the sessions table and its indexes.
+DROP TABLE sessions;

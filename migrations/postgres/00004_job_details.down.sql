@@ -1,0 +1,2 @@
+DROP INDEX idx_job_details_user_id_page_url;
+DROP TABLE job_details;

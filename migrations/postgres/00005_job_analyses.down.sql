@@ -1,0 +1,2 @@
+-- 00005_job_analyses: drop the job_analyses table and its index.
+DROP TABLE job_analyses;

@@ -1,0 +1,2 @@
+-- 00006_settings: drop the settings table.
+DROP TABLE settings;
