@@ -50,10 +50,14 @@ func runBackup(ctx context.Context, env func(string) string, args []string, _ io
 	if err != nil {
 		return err
 	}
-	src, err := cfg.SQLitePath()
+	target, err := cfg.Database()
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
+	if target.Postgres() {
+		return &exitError{code: 2, msg: "vega backup copies the SQLite database; VEGA_DATABASE_URL names PostgreSQL, so back it up with PostgreSQL's own tools (pg_dump, or continuous archiving)"}
+	}
+	src := target.Path
 	dst, err := filepath.Abs(positional[0])
 	if err != nil {
 		return err

@@ -124,6 +124,20 @@ func TestBackupCopiesALiveDatabase(t *testing.T) {
 	}
 }
 
+// TestBackupOnPostgresPointsToItsTools: backup copies SQLite files; on
+// PostgreSQL it says which tools to use instead, and touches nothing.
+func TestBackupOnPostgresPointsToItsTools(t *testing.T) {
+	env := testEnv(t, "VEGA_DATABASE_URL", "postgres://vega@db.internal/vega")
+	file := filepath.Join(t.TempDir(), "copy.db")
+	code, _, errOut := runCLI(t, env, "", "backup", file)
+	if code != 2 || !strings.Contains(errOut, "pg_dump") {
+		t.Fatalf("backup on PostgreSQL: exit %d %q, want 2 and a pointer to pg_dump", code, errOut)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("a file was written: %v", err)
+	}
+}
+
 // TestBackupRestores restores a backup as the README says (stop, replace
 // vega.db, remove -wal and -shm) and opens it with the server's Open.
 func TestBackupRestores(t *testing.T) {

@@ -183,3 +183,50 @@ func TestLoadRejectsBadAccountSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestDatabaseForms(t *testing.T) {
+	tests := []struct {
+		in       string
+		path     string
+		url      string
+		wantErr  string
+		redacted string
+	}{
+		{in: "", path: "data/vega.db"},
+		{in: "/var/lib/vega.db", path: "/var/lib/vega.db"},
+		{in: "sqlite:///var/lib/vega.db", path: "/var/lib/vega.db"},
+		{in: "postgres://vega:hunter2@db.internal:5432/vega?sslmode=require", url: "postgres://vega:hunter2@db.internal:5432/vega?sslmode=require",
+			redacted: "postgres://vega:xxxxx@db.internal:5432/vega?sslmode=require"},
+		{in: "postgresql://db/vega", url: "postgresql://db/vega", redacted: "postgresql://db/vega"},
+		{in: "postgres://db.internal", wantErr: "needs a host and a database name"},
+		{in: "postgres:///vega", wantErr: "needs a host and a database name"},
+		{in: "mysql://db/vega", wantErr: `unknown scheme "mysql"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, err := Load(env(map[string]string{"VEGA_DATABASE_URL": tt.in, "VEGA_DATA_DIR": "data"}))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "hunter2") {
+					t.Fatalf("Load = %v, want an error saying %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := c.Database()
+			if err != nil || d.Path != tt.path || d.URL != tt.url {
+				t.Fatalf("Database() = %+v, %v; want path %q url %q", d, err, tt.path, tt.url)
+			}
+			if d.Postgres() != (tt.url != "") {
+				t.Errorf("Postgres() = %v", d.Postgres())
+			}
+			if tt.redacted != "" && d.String() != tt.redacted {
+				t.Errorf("String() = %q, want %q (no password)", d.String(), tt.redacted)
+			}
+			if _, err := c.SQLitePath(); (err != nil) != d.Postgres() {
+				t.Errorf("SQLitePath error = %v on %+v", err, d)
+			}
+		})
+	}
+}

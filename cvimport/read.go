@@ -128,7 +128,9 @@ func Read(text string) (Proposal, error) {
 	if len(text) > MaxTextBytes {
 		text = text[:MaxTextBytes]
 	}
-	text = strings.ToValidUTF8(text, "")
+	// Invalid UTF-8 and NUL characters (PDF text can carry both) would be
+	// refused when the proposal is applied.
+	text = strings.ReplaceAll(strings.ToValidUTF8(text, ""), "\x00", "")
 	parts := map[section][]cvLine{}
 	found := map[section]bool{}
 	cur := secHeader

@@ -91,6 +91,8 @@ func TestSaveJobValidates(t *testing.T) {
 		{"unknown status", Job{Title: "T", Status: 9}, "Acme", "status"},
 		{"unknown type", Job{Title: "T", JobType: -1}, "Acme", "job_type"},
 		{"invalid UTF-8", Job{Title: "T\xff"}, "Acme", "title"},
+		{"NUL in the description", Job{Title: "T", Description: "a\x00b"}, "Acme", "description"},
+		{"NUL in the notes", Job{Title: "T", Notes: ptr("\x00")}, "Acme", "notes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,19 +40,26 @@ func (v *validator) required(field, s string) {
 	}
 }
 
-// maxChars checks that s has at most n runes and is valid UTF-8.
+// maxChars checks that s has at most n runes, is valid UTF-8 and holds no
+// NUL character (which PostgreSQL cannot store in text and SQLite's text
+// functions stop at).
 func (v *validator) maxChars(field, s string, n int) {
 	if !utf8.ValidString(s) {
 		v.add(field, "is not valid UTF-8")
+	} else if strings.IndexByte(s, 0) >= 0 {
+		v.add(field, "must not contain NUL characters")
 	} else if utf8.RuneCountInString(s) > n {
 		v.add(field, "must be at most "+strconv.Itoa(n)+" characters")
 	}
 }
 
-// maxBytes checks that s has at most n bytes and is valid UTF-8.
+// maxBytes checks that s has at most n bytes, is valid UTF-8 and holds no
+// NUL character.
 func (v *validator) maxBytes(field, s string, n int) {
 	if !utf8.ValidString(s) {
 		v.add(field, "is not valid UTF-8")
+	} else if strings.IndexByte(s, 0) >= 0 {
+		v.add(field, "must not contain NUL characters")
 	} else if len(s) > n {
 		v.add(field, "must be at most "+byteSize(n))
 	}

@@ -248,8 +248,8 @@ func (s *Server) getQuota(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"mode": s.deps.Config.Mode, "quotas": st})
 }
 
-// RunDocumentCleanup deletes expired documents now and then every interval
-// until ctx is done. `vega serve` runs it in a goroutine.
+// RunDocumentCleanup deletes expired documents and ended rate-limit
+// windows now and then every interval until ctx is done. `vega serve` runs it in a goroutine.
 func (s *Server) RunDocumentCleanup(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -260,6 +260,12 @@ func (s *Server) RunDocumentCleanup(ctx context.Context, every time.Duration) {
 			s.log.Warn("delete expired documents", "err", err)
 		case n > 0:
 			s.log.Info("deleted expired documents", "count", n)
+		}
+		// Ended rate-limit windows go too (table rate_limits).
+		if n, err := s.deps.Store.DeleteExpiredRateLimits(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("delete expired rate limits", "err", err)
+		} else if n > 0 {
+			s.log.Debug("deleted expired rate limits", "count", n)
 		}
 		select {
 		case <-ctx.Done():

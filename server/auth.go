@@ -52,8 +52,7 @@ const (
 	loginWindow         = 15 * time.Minute
 	registerAttempts    = 10 // registrations per address...
 	registerWindow      = time.Hour
-	limiterKeys         = 10000 // keys each limiter remembers at most
-	firstUserCheckLimit = 100   // see promoteIfFirst
+	firstUserCheckLimit = 100 // see promoteIfFirst
 
 	defaultAccessTTL  = 15 * time.Minute
 	defaultRefreshTTL = 30 * 24 * time.Hour
@@ -65,8 +64,8 @@ type accounts struct {
 	tokens           *auth.Tokens
 	csrf             *auth.CSRF
 	jwt              fiber.Handler // the configured bearer-token middleware
-	loginLimit       *auth.Limiter
-	registerLimit    *auth.Limiter
+	loginLimit       attemptLimiter
+	registerLimit    attemptLimiter
 	pages            map[string]*template.Template
 	bcryptCost       int
 	refreshTTL       time.Duration
@@ -103,8 +102,8 @@ func newAccounts(cfg config.Config) (*accounts, error) {
 	a := &accounts{
 		tokens:           tokens,
 		csrf:             auth.NewCSRF(cfg.Secret),
-		loginLimit:       auth.NewLimiter(loginAttempts, loginWindow, limiterKeys),
-		registerLimit:    auth.NewLimiter(registerAttempts, registerWindow, limiterKeys),
+		loginLimit:       attemptLimiter{name: "login", limit: loginAttempts, window: loginWindow},
+		registerLimit:    attemptLimiter{name: "register", limit: registerAttempts, window: registerWindow},
 		pages:            pages,
 		bcryptCost:       cfg.BcryptCost,
 		refreshTTL:       cfg.RefreshTokenTTL,
@@ -214,22 +213,26 @@ func (s *Server) authenticate(c *fiber.Ctx, username, password string) (*models.
 	if len(v.Fields) > 0 {
 		return nil, &v
 	}
-	keys := loginKeys(c, username)
-	if ok, wait := s.acct.loginLimit.Take(keys...); !ok {
+	ctx, store, keys := c.UserContext(), s.deps.Store, loginKeys(c, username)
+	ok, wait, err := s.acct.loginLimit.Take(ctx, store, keys...)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		s.log.Warn("sign-in refused: too many failures", "request_id", RequestIDFrom(c), "ip", c.IP())
 		return nil, tooMany(c, wait, "failed sign-ins")
 	}
-	u, err := s.deps.Store.UserByUsername(c.UserContext(), username)
+	u, err := store.UserByUsername(ctx, username)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		auth.CheckPassword(s.acct.dummyHash(), password)
 	case err != nil:
-		s.acct.loginLimit.Return(keys...)
+		s.returnAttempt(c, s.acct.loginLimit, keys)
 		return nil, err
 	case !u.HasPassword():
 		auth.CheckPassword(s.acct.dummyHash(), password)
 	case auth.CheckPassword(*u.Password, password):
-		s.acct.loginLimit.Return(keys...)
+		s.returnAttempt(c, s.acct.loginLimit, keys)
 		return u, nil
 	}
 	s.log.Info("sign-in failed", "request_id", RequestIDFrom(c), "ip", c.IP())
@@ -245,14 +248,26 @@ func (s *Server) checkOwnPassword(c *fiber.Ctx, u *models.User, field, password 
 		return &models.ValidationError{Fields: map[string]string{field: "is required"}}
 	}
 	keys := loginKeys(c, u.Username)
-	if ok, wait := s.acct.loginLimit.Take(keys...); !ok {
+	ok, wait, err := s.acct.loginLimit.Take(c.UserContext(), s.deps.Store, keys...)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return tooMany(c, wait, "wrong passwords")
 	}
 	if !u.HasPassword() || !auth.CheckPassword(*u.Password, password) {
 		return &models.ValidationError{Fields: map[string]string{field: "is not correct"}}
 	}
-	s.acct.loginLimit.Return(keys...)
+	s.returnAttempt(c, s.acct.loginLimit, keys)
 	return nil
+}
+
+// returnAttempt gives back an attempt taken from l that did not count. A
+// failure only costs the user one attempt, so it is logged, not returned.
+func (s *Server) returnAttempt(c *fiber.Ctx, l attemptLimiter, keys []string) {
+	if err := l.Return(c.UserContext(), s.deps.Store, keys...); err != nil {
+		s.log.Warn("return a rate-limit attempt", "request_id", RequestIDFrom(c), "err", err)
+	}
 }
 
 // registerUser creates an account with a password, when registration is
@@ -281,7 +296,11 @@ func (s *Server) registerUser(c *fiber.Ctx, username, password string) (*models.
 	if len(v.Fields) > 0 {
 		return nil, &v
 	}
-	if ok, wait := s.acct.registerLimit.Take("ip:" + c.IP()); !ok {
+	ok, wait, err := s.acct.registerLimit.Take(c.UserContext(), s.deps.Store, "ip:"+c.IP())
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, tooMany(c, wait, "registrations from your address")
 	}
 	hash, err := auth.HashPassword(password, s.acct.bcryptCost)

@@ -352,7 +352,11 @@ func (s *Server) oauthUser(c *fiber.Ctx, p oauth.Provider, ident oauth.Identity)
 		if !s.acct.registrationOpen {
 			return nil, errOAuthRegistration(p)
 		}
-		if ok, wait := s.acct.registerLimit.Take("ip:" + c.IP()); !ok {
+		ok, wait, err := s.acct.registerLimit.Take(ctx, s.deps.Store, "ip:"+c.IP())
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return nil, tooMany(c, wait, "registrations from your address")
 		}
 		u, err := s.deps.Store.CreateUserWithIdentity(ctx, oauthUsername(ident),

@@ -9,6 +9,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -651,5 +653,26 @@ func TestAdminBootstrapFromEnvironmentIsIdempotent(t *testing.T) {
 	// With an admin present, the first registered account is an ordinary user.
 	if r := ts.authRegister(t, "alice", "long enough"); r.Role != models.RoleUser {
 		t.Fatalf("registration after bootstrap gave role %s", r.Role)
+	}
+}
+
+// TestRateLimitsAreSharedBetweenServers: failed sign-ins are counted in the
+// database, so a second Vega server on the same database (or this one after
+// a restart) refuses the attempt after the limit too.
+func TestRateLimitsAreSharedBetweenServers(t *testing.T) {
+	a := newAuthTestServer(t)
+	a.authRegister(t, "alice", "correct horse")
+	srv, err := New(Deps{Config: a.Cfg, DB: a.DB, Store: models.NewStore(a.DB), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &testServer{Server: srv, DB: a.DB, Store: models.NewStore(a.DB), Cfg: a.Cfg}
+	for i := 1; i <= 10; i++ {
+		if got := a.status(t, "POST", "/api/auth/login", "", credentials{"alice", "wrong " + strconv.Itoa(i)}); got != 401 {
+			t.Fatalf("failed attempt %d on server A = %d, want 401", i, got)
+		}
+	}
+	if got := b.status(t, "POST", "/api/auth/login", "", credentials{"alice", "wrong 11"}); got != 429 {
+		t.Fatalf("11th failed attempt, on server B = %d, want 429", got)
 	}
 }
