@@ -35,7 +35,12 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, skip bo
 	if err != nil {
 		return nil, &exitError{code: 2, msg: err.Error()}
 	}
-	db, err := models.Open(ctx, models.Options{Path: target.Path, URL: target.URL, SkipMigrations: skip, Logger: log})
+	opts := models.Options{Path: target.Path, URL: target.URL, SkipMigrations: skip, Logger: log}
+	if target.Postgres() {
+		opts.WriteConns = max(1, cfg.DatabaseMaxConns*2/3)
+		opts.ReadConns = max(1, cfg.DatabaseMaxConns-opts.WriteConns)
+	}
+	db, err := models.Open(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", target, err)
 	}

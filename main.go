@@ -2,7 +2,7 @@
 //
 //	vega                      start the server (same as `vega serve`)
 //	vega serve                start the server
-//	vega migrate up|down|status
+//	vega migrate up|down|status|copy
 //	vega user create|list|set-role|delete
 //	vega parse --url URL FILE read a job page and print the job as JSON
 //
@@ -43,7 +43,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"serve", "Start the HTTP server (the default with no command).", runServe},
-		{"migrate", "Apply or roll back database migrations: up, down [N], status.", runMigrate},
+		{"migrate", "Apply or roll back database migrations (up, down [N], status), or copy a SQLite install to PostgreSQL.", runMigrate},
 		{"user", "Manage accounts at the console: create, list, set-role, delete.", runUser},
 		{"parse", "Read a job page's HTML and print the job as JSON.", runParse},
 		{"backup", "Copy the live database to a new file (VACUUM INTO).", runBackup},

@@ -37,6 +37,11 @@ type Config struct {
 	// DatabaseURL names the database (VEGA_DATABASE_URL); empty means the
 	// SQLite file vega.db in DataDir.
 	DatabaseURL string
+	// DatabaseMaxConns bounds the connections one Vega server opens to
+	// PostgreSQL, reads and writes together (VEGA_DATABASE_MAX_CONNS). With
+	// several servers, their sum must stay under the server's
+	// max_connections. SQLite ignores it.
+	DatabaseMaxConns int
 	// Secret signs tokens (VEGA_SECRET or VEGA_SECRET_FILE); when unset a
 	// random one is generated once and kept in DataDir.
 	Secret string
@@ -132,6 +137,7 @@ var Vars = []Var{
 	{"VEGA_ADDR", ":8765", "Address to listen on; 8765 is the port the browser extension expects."},
 	{"VEGA_DATA_DIR", "./data", "Directory for the SQLite database and the generated secret."},
 	{"VEGA_DATABASE_URL", "sqlite file <data dir>/vega.db", "Database to use: a SQLite file path or sqlite:// URL, or PostgreSQL as postgres://user:password@host:5432/dbname?sslmode=disable (several Vega servers may share it)."},
+	{"VEGA_DATABASE_MAX_CONNS", "24", "PostgreSQL only: connections one Vega server opens (two thirds for writes); keep the sum over all servers under PostgreSQL's max_connections."},
 	{"VEGA_SECRET", "generated into <data dir>/secret (mode 0600)", "Secret that signs tokens; at least 32 characters. VEGA_SECRET_FILE reads it from a file."},
 	{"VEGA_BASE_URL", "http://localhost<addr>", "Public URL of the server, used for links and OAuth callbacks."},
 	{"VEGA_MODE", "selfhosted", "selfhosted, or cloud (AI quotas per user)."},
@@ -254,6 +260,11 @@ func Load(getenv func(string) string) (Config, error) {
 		c.RegistrationOpen = false
 	default:
 		bad("VEGA_REGISTRATION=%q is not known: use open or closed", getenv("VEGA_REGISTRATION"))
+	}
+
+	c.DatabaseMaxConns, err = strconv.Atoi(get("VEGA_DATABASE_MAX_CONNS", "24"))
+	if err != nil || c.DatabaseMaxConns < 2 || c.DatabaseMaxConns > 1000 {
+		bad("VEGA_DATABASE_MAX_CONNS=%q must be a whole number from 2 to 1000", getenv("VEGA_DATABASE_MAX_CONNS"))
 	}
 
 	c.BcryptCost, err = strconv.Atoi(get("VEGA_BCRYPT_COST", "12"))
