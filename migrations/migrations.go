@@ -2,10 +2,17 @@
 // the binary, one folder per SQL dialect, and a small runner that applies them.
 //
 // A migration is a pair of files NNNNN_name.up.sql and NNNNN_name.down.sql in
-// the dialect's folder (sqlite/ today; postgres/ later). Each migration runs in
-// one transaction together with the row that records it in
-// schema_migrations, so a failed migration leaves no trace. Migrations are
-// never edited once released: a change to the schema is a new file.
+// the dialect's folder: sqlite/ for the embedded SQLite database, postgres/
+// for PostgreSQL. Both folders hold the same versions with the same names,
+// and each PostgreSQL migration gives the schema its SQLite twin gives, with
+// the type mapping described at the top of postgres/00001_initial.up.sql;
+// the package's tests compare the two schemas after every version and fail
+// on any difference. Each migration runs in one transaction together with
+// the row that records it in schema_migrations, so a failed migration leaves
+// no trace. On PostgreSQL the runner holds an advisory lock while it
+// migrates, so servers starting together on one database take turns.
+// Migrations are never edited once released: a change to the schema is a new
+// pair of files, one in each folder.
 //
 // SQLite note for future migrations: PRAGMA foreign_keys cannot change inside
 // a transaction, so a migration that rebuilds a table (create new, copy, drop
@@ -256,7 +263,12 @@ func (d Dialect) Status(ctx context.Context, db *sql.DB) ([]MigrationStatus, err
 	if err != nil {
 		return nil, err
 	}
-	return d.status(ctx, db, known)
+	var out []MigrationStatus
+	err = d.locked(ctx, db, func(c conn) error {
+		out, err = d.status(ctx, c, known)
+		return err
+	})
+	return out, err
 }
 
 // status reports the migrations of known and any unknown applied versions.
