@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -98,6 +99,11 @@ type Config struct {
 	// their pages (CORS) to these ids (VEGA_EXTENSION_IDS, comma-separated);
 	// empty allows every chrome-extension:// and moz-extension:// origin.
 	ExtensionIDs []string
+	// TrustedProxies are the reverse proxies and load balancers whose
+	// X-Forwarded-For header names the client (VEGA_TRUSTED_PROXIES:
+	// comma-separated addresses or CIDR prefixes). Empty: the TCP peer is
+	// the client.
+	TrustedProxies []netip.Prefix
 
 	// AIBaseURL is the base URL of an OpenAI-compatible chat-completions API
 	// (VEGA_AI_BASE_URL, such as https://api.openai.com/v1 or
@@ -159,6 +165,7 @@ var Vars = []Var{
 	{"VEGA_OIDC_CLIENT_ID", "none", "Client id registered at VEGA_OIDC_ISSUER."},
 	{"VEGA_OIDC_CLIENT_SECRET", "none", "Client secret registered at VEGA_OIDC_ISSUER; empty for a public client (PKCE only)."},
 	{"VEGA_OIDC_NAME", "Single sign-on", "Name of the VEGA_OIDC_ISSUER provider on the sign-in button."},
+	{"VEGA_TRUSTED_PROXIES", "none", "Comma-separated addresses or CIDR prefixes of your reverse proxies or load balancers: a request from one of them is attributed to the right-most address in X-Forwarded-For that is not a proxy (for logs, sessions and per-address limits). Unset: the TCP peer is the client."},
 	{"VEGA_EXTENSION_IDS", "any", "Comma-separated browser extension ids allowed to call the API and to receive OAuth sign-in codes: Chrome's 32-letter id; for Firefox both its moz-extension UUID (API) and the <hash> of its https://<hash>.extensions.allizom.org/ sign-in redirect. Unset allows any extension."},
 	{"VEGA_AI_BASE_URL", "none (built-in analysis)", "Base URL of an OpenAI-compatible chat-completions API: OpenAI, Ollama (http://localhost:11434/v1), LM Studio, vLLM, OpenRouter, Gemini. Unset: the built-in analyser and generators (no network)."},
 	{"VEGA_AI_API_KEY", "none", "API key sent as a bearer token; set alone, it means https://api.openai.com/v1. VEGA_AI_API_KEY_FILE reads it from a file."},
@@ -311,6 +318,23 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.ExtensionIDs = append(c.ExtensionIDs, strings.ToLower(id))
+	}
+
+	for _, p := range strings.Split(getenv("VEGA_TRUSTED_PROXIES"), ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				bad("VEGA_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR prefix such as 10.0.0.0/8", p)
+				continue
+			}
+			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
 	}
 
 	c.AIBaseURL = strings.TrimRight(get("VEGA_AI_BASE_URL", ""), "/")

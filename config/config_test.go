@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -228,5 +229,19 @@ func TestDatabaseForms(t *testing.T) {
 				t.Errorf("SQLitePath error = %v on %+v", err, d)
 			}
 		})
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"VEGA_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.10 ,2001:db8::/32,::ffff:198.51.100.1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[10.0.0.0/8 192.0.2.10/32 2001:db8::/32 198.51.100.1/32]"
+	if got := fmt.Sprint(c.TrustedProxies); got != want {
+		t.Errorf("TrustedProxies = %s, want %s", got, want)
+	}
+	if _, err := Load(env(map[string]string{"VEGA_TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"})); err == nil || !strings.Contains(err.Error(), `"lb.internal"`) {
+		t.Errorf("a host name = %v, want an error naming it", err)
 	}
 }

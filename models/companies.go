@@ -45,17 +45,27 @@ func (s *Store) UpsertCompany(ctx context.Context, name string) (*Company, error
 //
 // The case-insensitive check-then-insert is atomic: on SQLite the single
 // writer makes it so, on PostgreSQL a lock on the lower-cased name
-// (serialize), so two spellings racing end up with one row. The insert is
-// also ON CONFLICT (name) DO NOTHING followed by a re-read, for safety.
+// (serialize), so two spellings racing end up with one row. The lock is
+// taken only when the company is missing, so captures of a known company
+// (nearly all of them) do not queue behind each other. The insert is also
+// ON CONFLICT (name) DO NOTHING followed by a re-read, for safety.
 func (s *Store) upsertCompanyTx(tx *gorm.DB, name string) (*Company, error) {
 	name = NormalizeCompanyName(name)
 	if err := validateCompanyName("company", name); err != nil {
 		return nil, err
 	}
+	c, err := findCompanyTx(tx, name)
+	if err == nil {
+		return c, nil
+	}
+	if !isNotFound(err) {
+		return nil, err
+	}
 	if err := s.serialize(tx, "company:"+strings.ToLower(name)); err != nil {
 		return nil, err
 	}
-	c, err := findCompanyTx(tx, name)
+	// Another transaction may have created it while this one waited.
+	c, err = findCompanyTx(tx, name)
 	if err == nil {
 		return c, nil
 	}

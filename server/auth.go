@@ -38,11 +38,12 @@ import (
 // cross-site request can ride neither.
 //
 // Rate limits (failed sign-ins per username and per client address,
-// registrations per address) are kept in memory, per process. The client
-// address is c.IP(), the TCP peer: behind a reverse proxy every client looks
-// like the proxy unless fiber.Config.ProxyHeader (with
-// EnableTrustedProxyCheck and TrustedProxies) is configured. X-Forwarded-For
-// is deliberately not trusted by default, since any client can send it.
+// registrations per address) are counted in the database, so every Vega
+// process sharing it counts together (ratelimit.go). The client address is
+// clientIP: the TCP peer, or behind the proxies named in
+// VEGA_TRUSTED_PROXIES the right-most address in X-Forwarded-For that is not
+// one of them. X-Forwarded-For is not trusted by default, since any client
+// can send it.
 
 // Limits on what the account endpoints accept.
 const (
@@ -190,8 +191,8 @@ func checkFormSize(c *fiber.Ctx) error {
 func userAgent(c *fiber.Ctx) string { return utils.CopyString(c.Get(fiber.HeaderUserAgent)) }
 
 // loginKeys returns the rate-limit keys of a sign-in attempt.
-func loginKeys(c *fiber.Ctx, username string) []string {
-	return []string{"user:" + strings.ToLower(username), "ip:" + c.IP()}
+func (s *Server) loginKeys(c *fiber.Ctx, username string) []string {
+	return []string{"user:" + strings.ToLower(username), "ip:" + s.clientIP(c)}
 }
 
 // authenticate checks a username and password. Failures count against the
@@ -213,13 +214,13 @@ func (s *Server) authenticate(c *fiber.Ctx, username, password string) (*models.
 	if len(v.Fields) > 0 {
 		return nil, &v
 	}
-	ctx, store, keys := c.UserContext(), s.deps.Store, loginKeys(c, username)
+	ctx, store, keys := c.UserContext(), s.deps.Store, s.loginKeys(c, username)
 	ok, wait, err := s.acct.loginLimit.Take(ctx, store, keys...)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		s.log.Warn("sign-in refused: too many failures", "request_id", RequestIDFrom(c), "ip", c.IP())
+		s.log.Warn("sign-in refused: too many failures", "request_id", RequestIDFrom(c), "ip", s.clientIP(c))
 		return nil, tooMany(c, wait, "failed sign-ins")
 	}
 	u, err := store.UserByUsername(ctx, username)
@@ -235,7 +236,7 @@ func (s *Server) authenticate(c *fiber.Ctx, username, password string) (*models.
 		s.returnAttempt(c, s.acct.loginLimit, keys)
 		return u, nil
 	}
-	s.log.Info("sign-in failed", "request_id", RequestIDFrom(c), "ip", c.IP())
+	s.log.Info("sign-in failed", "request_id", RequestIDFrom(c), "ip", s.clientIP(c))
 	return nil, errBadCredentials
 }
 
@@ -247,7 +248,7 @@ func (s *Server) checkOwnPassword(c *fiber.Ctx, u *models.User, field, password 
 	if password == "" {
 		return &models.ValidationError{Fields: map[string]string{field: "is required"}}
 	}
-	keys := loginKeys(c, u.Username)
+	keys := s.loginKeys(c, u.Username)
 	ok, wait, err := s.acct.loginLimit.Take(c.UserContext(), s.deps.Store, keys...)
 	if err != nil {
 		return err
@@ -296,7 +297,7 @@ func (s *Server) registerUser(c *fiber.Ctx, username, password string) (*models.
 	if len(v.Fields) > 0 {
 		return nil, &v
 	}
-	ok, wait, err := s.acct.registerLimit.Take(c.UserContext(), s.deps.Store, "ip:"+c.IP())
+	ok, wait, err := s.acct.registerLimit.Take(c.UserContext(), s.deps.Store, "ip:"+s.clientIP(c))
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +315,7 @@ func (s *Server) registerUser(c *fiber.Ctx, username, password string) (*models.
 	if err := s.promoteIfFirst(c, u); err != nil {
 		return nil, err
 	}
-	s.log.Info("account registered", "request_id", RequestIDFrom(c), "user_id", u.ID, "role", u.Role, "ip", c.IP())
+	s.log.Info("account registered", "request_id", RequestIDFrom(c), "user_id", u.ID, "role", u.Role, "ip", s.clientIP(c))
 	return u, nil
 }
 
@@ -383,7 +384,7 @@ func (s *Server) issueTokenPair(c *fiber.Ctx, userID int64) (TokenResponse, erro
 	}
 	now := time.Now()
 	sess := &models.Session{UserID: u.ID, TokenHash: hash, FamilyID: family, Kind: models.SessionAPI,
-		UserAgent: userAgent(c), IP: c.IP(), ExpiresAt: now.Add(s.acct.refreshTTL)}
+		UserAgent: userAgent(c), IP: s.clientIP(c), ExpiresAt: now.Add(s.acct.refreshTTL)}
 	if err := s.deps.Store.CreateSession(ctx, sess); err != nil {
 		return TokenResponse{}, err
 	}
@@ -415,10 +416,10 @@ func (s *Server) refreshTokenPair(c *fiber.Ctx, refresh string) (TokenResponse, 
 	if err != nil {
 		return TokenResponse{}, err
 	}
-	sess, err := s.deps.Store.RotateSession(ctx, auth.HashSessionToken(refresh), hash, time.Now().Add(s.acct.refreshTTL), userAgent(c), c.IP())
+	sess, err := s.deps.Store.RotateSession(ctx, auth.HashSessionToken(refresh), hash, time.Now().Add(s.acct.refreshTTL), userAgent(c), s.clientIP(c))
 	switch {
 	case errors.Is(err, models.ErrSessionReused):
-		s.log.Warn("refresh token reused: session revoked", "request_id", RequestIDFrom(c), "ip", c.IP())
+		s.log.Warn("refresh token reused: session revoked", "request_id", RequestIDFrom(c), "ip", s.clientIP(c))
 		return TokenResponse{}, errBadRefresh
 	case errors.Is(err, models.ErrNotFound):
 		return TokenResponse{}, errBadRefresh

@@ -276,7 +276,7 @@ func (s *Server) startWebSession(c *fiber.Ctx, userID int64) error {
 	}
 	now := time.Now()
 	sess := &models.Session{UserID: userID, TokenHash: hash, FamilyID: family, Kind: models.SessionWeb,
-		UserAgent: userAgent(c), IP: c.IP(), ExpiresAt: now.Add(s.acct.refreshTTL)}
+		UserAgent: userAgent(c), IP: s.clientIP(c), ExpiresAt: now.Add(s.acct.refreshTTL)}
 	if err := s.deps.Store.CreateSession(ctx, sess); err != nil {
 		return err
 	}

@@ -271,11 +271,11 @@ func (s *Server) finishOAuth(c *fiber.Ctx) error {
 	s.clearOAuthCookie(c)
 	f, err := s.acct.oauth.sealer.Open(oauthCookie, sealed, time.Now())
 	if err != nil {
-		s.log.Warn("OAuth callback refused: no valid flow cookie", "request_id", RequestIDFrom(c), "provider", p.ID(), "ip", c.IP())
+		s.log.Warn("OAuth callback refused: no valid flow cookie", "request_id", RequestIDFrom(c), "provider", p.ID(), "ip", s.clientIP(c))
 		return s.oauthPage(c, errFlowLost)
 	}
 	if f.Provider != p.ID() || !f.CheckState(c.Query("state")) {
-		s.log.Warn("OAuth callback refused: state mismatch", "request_id", RequestIDFrom(c), "provider", p.ID(), "ip", c.IP())
+		s.log.Warn("OAuth callback refused: state mismatch", "request_id", RequestIDFrom(c), "provider", p.ID(), "ip", s.clientIP(c))
 		return s.oauthPage(c, errFlowState)
 	}
 	if e := c.Query("error"); e != "" {
@@ -320,7 +320,7 @@ func (s *Server) finishOAuth(c *fiber.Ctx) error {
 	if err := s.startWebSession(c, u.ID); err != nil {
 		return err
 	}
-	s.log.Info("signed in with OAuth", "request_id", RequestIDFrom(c), "provider", p.ID(), "user_id", u.ID, "ip", c.IP())
+	s.log.Info("signed in with OAuth", "request_id", RequestIDFrom(c), "provider", p.ID(), "user_id", u.ID, "ip", s.clientIP(c))
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
@@ -352,7 +352,7 @@ func (s *Server) oauthUser(c *fiber.Ctx, p oauth.Provider, ident oauth.Identity)
 		if !s.acct.registrationOpen {
 			return nil, errOAuthRegistration(p)
 		}
-		ok, wait, err := s.acct.registerLimit.Take(ctx, s.deps.Store, "ip:"+c.IP())
+		ok, wait, err := s.acct.registerLimit.Take(ctx, s.deps.Store, "ip:"+s.clientIP(c))
 		if err != nil {
 			return nil, err
 		}
@@ -370,7 +370,7 @@ func (s *Server) oauthUser(c *fiber.Ctx, p oauth.Provider, ident oauth.Identity)
 		if err := s.promoteIfFirst(c, u); err != nil {
 			return nil, err
 		}
-		s.log.Info("account created with OAuth", "request_id", RequestIDFrom(c), "provider", p.ID(), "user_id", u.ID, "role", u.Role, "ip", c.IP())
+		s.log.Info("account created with OAuth", "request_id", RequestIDFrom(c), "provider", p.ID(), "user_id", u.ID, "role", u.Role, "ip", s.clientIP(c))
 		return u, nil
 	}
 	return nil, fmt.Errorf("server: identity %s of %s neither found nor created", ident.Subject, p.ID())
@@ -523,7 +523,7 @@ func (s *Server) exchangeAuthCode(c *fiber.Ctx) error {
 	}
 	userID, err := s.deps.Store.RedeemAuthCode(c.UserContext(), auth.HashSessionToken(in.Code))
 	if errors.Is(err, models.ErrNotFound) {
-		s.log.Warn("one-time code refused", "request_id", RequestIDFrom(c), "ip", c.IP())
+		s.log.Warn("one-time code refused", "request_id", RequestIDFrom(c), "ip", s.clientIP(c))
 		return errBadAuthCode
 	} else if err != nil {
 		return err

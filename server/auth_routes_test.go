@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -674,5 +675,34 @@ func TestRateLimitsAreSharedBetweenServers(t *testing.T) {
 	}
 	if got := b.status(t, "POST", "/api/auth/login", "", credentials{"alice", "wrong 11"}); got != 429 {
 		t.Fatalf("11th failed attempt, on server B = %d, want 429", got)
+	}
+}
+
+// TestRateLimitsBehindALoadBalancerCountEachClient: with the load balancer
+// trusted, each client's failures count against its own address, not the
+// balancer's, so one client cannot lock everybody out.
+func TestRateLimitsBehindALoadBalancerCountEachClient(t *testing.T) {
+	ts := newAuthTestServer(t, func(c *config.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")} // app.Test's peer
+	})
+	login := func(client, username, password string) int {
+		t.Helper()
+		b, _ := json.Marshal(credentials{username, password})
+		req := httptest.NewRequest("POST", "/api/auth/login", strings.NewReader(string(b)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", client)
+		resp, _ := ts.do(t, req)
+		return resp.StatusCode
+	}
+	for i := range 10 {
+		if got := login("203.0.113.7", fmt.Sprint("user", i), "wrong password"); got != 401 {
+			t.Fatalf("attempt %d = %d, want 401", i, got)
+		}
+	}
+	if got := login("203.0.113.7", "user10", "wrong password"); got != 429 {
+		t.Fatalf("11th failure from the same client = %d, want 429", got)
+	}
+	if got := login("198.51.100.9", "someone", "wrong password"); got != 401 {
+		t.Fatalf("another client behind the same balancer = %d, want 401 (not locked out)", got)
 	}
 }

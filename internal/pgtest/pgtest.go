@@ -212,11 +212,25 @@ func isFile(p string) bool {
 	return err == nil && !st.IsDir()
 }
 
+// Settings chooses how StartWith runs a cluster.
+type Settings struct {
+	// Durable keeps PostgreSQL's default durability: fsync,
+	// synchronous_commit and full_page_writes on, initdb syncing its files.
+	// Tests leave it off (a lost test database is no loss); benchmarks that
+	// compare with SQLite's durable commits turn it on.
+	Durable bool
+	// Extra holds further server settings, each "name=value".
+	Extra []string
+}
+
 // Start creates a cluster in a new temporary directory and starts it on a
 // free loopback port, tuned for tests (no fsync). PostgreSQL refuses to run
 // as root, so under root the cluster belongs to the "postgres" user that
 // Debian's package creates. The server is killed if this process dies.
-func Start() (*Server, error) {
+func Start() (*Server, error) { return StartWith(Settings{}) }
+
+// StartWith is Start with the given settings.
+func StartWith(settings Settings) (*Server, error) {
 	bin, err := BinDir()
 	if err != nil {
 		return nil, err
@@ -245,8 +259,11 @@ func Start() (*Server, error) {
 		}
 	}
 	data := filepath.Join(dir, "data")
-	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "vega", "-A", "trust",
-		"-E", "UTF8", "--locale=C", "--no-sync")
+	initArgs := []string{"-D", data, "-U", "vega", "-A", "trust", "-E", "UTF8", "--locale=C"}
+	if !settings.Durable {
+		initArgs = append(initArgs, "--no-sync")
+	}
+	initdb := exec.Command(filepath.Join(bin, "initdb"), initArgs...)
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	initdb.Dir = dir
 	if out, err := initdb.CombinedOutput(); err != nil {
@@ -264,12 +281,17 @@ func Start() (*Server, error) {
 	if cred != nil {
 		_ = logFile.Chown(int(cred.Uid), int(cred.Gid))
 	}
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data,
-		"-p", strconv.Itoa(port), "-c", "listen_addresses=127.0.0.1",
-		"-c", "unix_socket_directories="+dir,
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+	args := []string{"-D", data, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir,
 		"-c", "max_connections=400", "-c", "shared_buffers=64MB",
-		"-c", "timezone=UTC", "-c", "log_min_messages=warning")
+		"-c", "timezone=UTC", "-c", "log_min_messages=warning"}
+	if !settings.Durable {
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	for _, kv := range settings.Extra {
+		args = append(args, "-c", kv)
+	}
+	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// SIGQUIT is PostgreSQL's immediate shutdown: if the test binary dies

@@ -1,10 +1,19 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vega-ai/vega/internal/pgtest"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
 
 // TestRunMeasuresCaptures runs a short load: every capture is a 201 and the
 // report carries throughput, percentiles and the parse/store split.
@@ -18,7 +27,27 @@ func TestRunMeasuresCaptures(t *testing.T) {
 	if r.Errors != 0 || r.Statuses[201] != 40 || r.Throughput <= 0 || r.P99 < r.P50 || r.Parse <= 0 || r.Store <= 0 {
 		t.Errorf("result = %+v", r)
 	}
-	if rep := r.Report(o); !strings.Contains(rep, "p99") || !strings.Contains(rep, "parse") {
+	if rep := r.Report(o); !strings.Contains(rep, "p99") || !strings.Contains(rep, "parse") || !strings.Contains(rep, "database: SQLite, journal_mode=wal") {
+		t.Errorf("report:\n%s", rep)
+	}
+}
+
+// TestRunMeasuresCapturesOnPostgres is the same short load on a PostgreSQL
+// database (-database); the report names PostgreSQL and its settings.
+func TestRunMeasuresCapturesOnPostgres(t *testing.T) {
+	if pgtest.Off() {
+		t.Skip("PostgreSQL switched off by VEGA_TEST_POSTGRES=off")
+	}
+	o := Options{N: 40, C: 4, Warmup: 2, Dir: t.TempDir(), Database: pgtest.NewDatabase(t),
+		Page: filepath.Join("..", "..", "scraper", "testdata", "jobpages", "linkedin-guest-heidi.html")}
+	r, err := Run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Errors != 0 || r.Statuses[201] != 40 || r.Parse <= 0 || r.Store <= 0 {
+		t.Errorf("result = %+v", r)
+	}
+	if rep := r.Report(o); !strings.Contains(rep, "database: PostgreSQL") || !strings.Contains(rep, "fsync=") {
 		t.Errorf("report:\n%s", rep)
 	}
 }

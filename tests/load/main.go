@@ -1,12 +1,29 @@
 // Command load measures capture throughput: it starts a Vega server in this
-// process on a real SQLite file and loopback TCP, signs a user in, and posts
-// a job page to /api/jobs/capture from -c concurrent clients, each request
-// with a new URL (so every capture parses and stores a new job). It reports
-// throughput, latency percentiles, and the share of server time spent
-// parsing and storing (from the Server-Timing header of each answer).
+// process on a real SQLite file (or a PostgreSQL database) and loopback TCP,
+// signs a user in, and posts a job page to /api/jobs/capture from -c
+// concurrent clients, each request with a new URL (so every capture parses
+// and stores a new job). It reports throughput, latency percentiles, and
+// the share of server time spent parsing and storing (from the
+// Server-Timing header of each answer).
 //
 //	go run ./tests/load -n 3000 -c 16
 //	go run ./tests/load -n 3000 -c 16 -rate 150   # open loop at a fixed rate
+//	go run ./tests/load -n 3000 -c 16 -postgres test      # throwaway cluster, as the tests run it (fsync off)
+//	go run ./tests/load -n 3000 -c 16 -postgres durable   # throwaway cluster, PostgreSQL's default durability
+//	go run ./tests/load -n 3000 -c 16 -database postgres://user@host:5432/empty_db?sslmode=disable
+//
+// -postgres starts a PostgreSQL cluster in a temporary directory with
+// Debian's binaries (as internal/pgtest does; under root it runs as the
+// "postgres" user), creates the database vega_load in it, and removes it all
+// after the run:
+//
+//	test     pgtest.Start: fsync=off, synchronous_commit=off, full_page_writes=off
+//	durable  PostgreSQL's defaults: fsync, synchronous_commit and full_page_writes on
+//	         (every commit waits for its WAL flush)
+//	async    as durable, with synchronous_commit=off: crash-safe, but an OS crash
+//	         may lose the last commits, as SQLite's WAL with synchronous=NORMAL
+//
+// All three use max_connections=400 and shared_buffers=64MB, like pgtest.
 package main
 
 import (
@@ -32,6 +49,7 @@ import (
 	"time"
 
 	"github.com/vega-ai/vega/config"
+	"github.com/vega-ai/vega/migrations"
 	"github.com/vega-ai/vega/models"
 	"github.com/vega-ai/vega/server"
 )
@@ -45,6 +63,9 @@ type Options struct {
 	Warmup  int           // captures sent first and not measured
 	Dir     string        // data directory ("" for a temporary one)
 	Timeout time.Duration // per request
+	// Database is a PostgreSQL URL (an empty database; migrations are
+	// applied); "" runs on a SQLite file in Dir.
+	Database string
 }
 
 // Result is what a run measured.
@@ -57,9 +78,14 @@ type Result struct {
 	Parse, Store       time.Duration // sums of the server's Server-Timing figures
 	Decode             time.Duration
 	PageBytes          int
+	// DatabaseInfo describes the database and its durability settings, as
+	// the database itself reports them.
+	DatabaseInfo string
 }
 
-func main() {
+func main() { os.Exit(run()) }
+
+func run() int {
 	var o Options
 	flag.IntVar(&o.N, "n", 3000, "captures to send")
 	flag.IntVar(&o.C, "c", 16, "concurrent clients")
@@ -68,29 +94,44 @@ func main() {
 	flag.IntVar(&o.Warmup, "warmup", 100, "captures sent first, not measured")
 	flag.StringVar(&o.Dir, "dir", "", "data directory (default: a temporary one, removed after)")
 	flag.DurationVar(&o.Timeout, "timeout", 30*time.Second, "per-request timeout")
+	flag.StringVar(&o.Database, "database", "", "run on this PostgreSQL database (postgres://..., an empty database) instead of a SQLite file")
+	pgMode := flag.String("postgres", "", "run on a throwaway PostgreSQL cluster: test (fsync off, as pgtest), durable (PostgreSQL's defaults) or async (durable with synchronous_commit=off)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	flag.Parse()
+	fail := func(err error) int {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		return 1
+	}
+	if *pgMode != "" {
+		if o.Database != "" {
+			return fail(errors.New("-postgres and -database exclude each other"))
+		}
+		url, stop, err := startCluster(*pgMode)
+		if err != nil {
+			return fail(err)
+		}
+		defer stop()
+		o.Database = url
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
 			err = pprof.StartCPUProfile(f)
 		}
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "load:", err)
-			os.Exit(1)
+			return fail(err)
 		}
 		defer pprof.StopCPUProfile()
 	}
 	r, err := Run(o)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "load:", err)
-		os.Exit(1)
+		return fail(err)
 	}
 	fmt.Print(r.Report(o))
 	if r.Errors > 0 {
-		pprof.StopCPUProfile()
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 // Report formats the result.
@@ -101,6 +142,9 @@ func (r *Result) Report(o Options) string {
 		mode = fmt.Sprintf("open loop at %.0f/s", o.Rate)
 	}
 	fmt.Fprintf(&b, "captures: %d of a %d KB page, %d clients, %s, GOMAXPROCS=%d\n", r.N, r.PageBytes>>10, o.C, mode, runtime.GOMAXPROCS(0))
+	if r.DatabaseInfo != "" {
+		fmt.Fprintf(&b, "database: %s\n", r.DatabaseInfo)
+	}
 	fmt.Fprintf(&b, "statuses: %v, errors: %d\n", r.Statuses, r.Errors)
 	fmt.Fprintf(&b, "elapsed: %s, throughput: %.1f captures/s\n", r.Elapsed.Round(time.Millisecond), r.Throughput)
 	fmt.Fprintf(&b, "latency: p50 %s, p90 %s, p99 %s, max %s\n", ms(r.P50), ms(r.P90), ms(r.P99), ms(r.Max))
@@ -131,7 +175,7 @@ func Run(o Options) (*Result, error) {
 		}
 		defer os.RemoveAll(dir)
 	}
-	base, stop, err := startServer(dir)
+	base, info, stop, err := startServer(dir, o.Database)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +220,7 @@ func Run(o Options) (*Result, error) {
 		}
 	}
 
-	res := &Result{N: o.N, Statuses: map[int]int{}, PageBytes: len(page)}
+	res := &Result{N: o.N, Statuses: map[int]int{}, PageBytes: len(page), DatabaseInfo: info}
 	lat := make([]time.Duration, 0, o.N)
 	var mu sync.Mutex
 	jobs := make(chan struct{}, o.N)
@@ -249,8 +293,10 @@ func serverTiming(h string) (parse, store, decode time.Duration) {
 	return
 }
 
-// startServer runs a server on dir's SQLite file on a loopback port.
-func startServer(dir string) (string, func(), error) {
+// startServer runs a server on a loopback port, on dir's SQLite file or,
+// when databaseURL is set, on that PostgreSQL database. It returns the
+// server's URL and a description of the database's durability settings.
+func startServer(dir, databaseURL string) (string, string, func(), error) {
 	cfg, err := config.Load(func(k string) string {
 		switch k {
 		case "VEGA_SECRET":
@@ -261,23 +307,32 @@ func startServer(dir string) (string, func(), error) {
 		return ""
 	})
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	cfg.DataDir = dir
-	db, err := models.Open(context.Background(), models.Options{Path: filepath.Join(dir, "vega.db")})
+	opts := models.Options{Path: filepath.Join(dir, "vega.db")}
+	if databaseURL != "" {
+		opts = models.Options{URL: databaseURL}
+	}
+	db, err := models.Open(context.Background(), opts)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
+	}
+	info, err := describeDatabase(db)
+	if err != nil {
+		db.Close()
+		return "", "", nil, err
 	}
 	srv, err := server.New(server.Deps{Config: cfg, DB: db, Store: models.NewStore(db),
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		db.Close()
-		return "", nil, err
+		return "", "", nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		db.Close()
-		return "", nil, err
+		return "", "", nil, err
 	}
 	go func() { _ = srv.App().Listener(ln) }()
 	stop := func() {
@@ -286,7 +341,35 @@ func startServer(dir string) (string, func(), error) {
 		_ = srv.Shutdown(ctx)
 		db.Close()
 	}
-	return "http://" + ln.Addr().String(), stop, nil
+	return "http://" + ln.Addr().String(), info, stop, nil
+}
+
+// describeDatabase reports the database and the settings that decide what
+// a commit costs, read from the database itself.
+func describeDatabase(db *models.DB) (string, error) {
+	ctx := context.Background()
+	q := db.SQLDB()
+	if db.Dialect() != migrations.Postgres {
+		var mode string
+		var sync int
+		if err := q.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			return "", err
+		}
+		if err := q.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+			return "", err
+		}
+		names := map[int]string{0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+		return fmt.Sprintf("SQLite, journal_mode=%s, synchronous=%s", mode, names[sync]), nil
+	}
+	var parts []string
+	for _, name := range []string{"server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "shared_buffers", "max_connections"} {
+		var v string
+		if err := q.QueryRowContext(ctx, "SHOW "+name).Scan(&v); err != nil {
+			return "", err
+		}
+		parts = append(parts, name+"="+v)
+	}
+	return "PostgreSQL, " + strings.Join(parts, ", "), nil
 }
 
 // signIn registers the load user and returns an access token.

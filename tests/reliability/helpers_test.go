@@ -1,10 +1,12 @@
 // Package reliability runs the real vega binary on loopback against a SQLite
 // file and proves that an acknowledged capture survives load, kill -9 and a
-// graceful stop.
+// graceful stop; and two vega processes on one PostgreSQL database
+// (multiserver_test.go) and proves they act as one server.
 //
 // TestMain builds the binary once (go build from the repository root) into a
 // temporary directory; every test starts it on a free port of 127.0.0.1
-// with its own data directory.
+// with its own data directory. The PostgreSQL cluster, if a test started
+// one (internal/pgtest), is stopped at the end.
 package reliability
 
 import (
@@ -28,6 +30,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vega-ai/vega/internal/pgtest"
 	"github.com/vega-ai/vega/models"
 	"github.com/vega-ai/vega/scraper"
 )
@@ -51,6 +54,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	pgtest.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -78,6 +82,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	URL    string
 	Dir    string
+	env    []string // extra environment, kept for restart
 	out    *syncBuffer
 	done   chan struct{} // closed when the process has exited
 	exitMu sync.Mutex
@@ -118,7 +123,7 @@ func (p *proc) restart(t testing.TB) *proc {
 	t.Helper()
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		np, err := tryStart(t, p.Dir, strings.TrimPrefix(p.URL, "http://"))
+		np, err := tryStart(t, p.Dir, strings.TrimPrefix(p.URL, "http://"), p.env...)
 		if err == nil {
 			return np
 		}
@@ -128,7 +133,9 @@ func (p *proc) restart(t testing.TB) *proc {
 	return nil
 }
 
-func tryStart(t testing.TB, dataDir, addr string) (*proc, error) {
+// tryStart starts the binary once on addr; env ("NAME=value") is added to
+// the environment, overriding the defaults and the test's own.
+func tryStart(t testing.TB, dataDir, addr string, env ...string) (*proc, error) {
 	cmd := exec.Command(vegaBin, "serve")
 	cmd.Env = append(os.Environ(),
 		"VEGA_ADDR="+addr,
@@ -137,7 +144,8 @@ func tryStart(t testing.TB, dataDir, addr string) (*proc, error) {
 		"VEGA_LOG_LEVEL=warn",
 		"VEGA_SHUTDOWN_TIMEOUT=30s",
 	)
-	p := &proc{cmd: cmd, URL: "http://" + addr, Dir: dataDir, out: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Env = append(cmd.Env, env...) // the last value of a name wins
+	p := &proc{cmd: cmd, URL: "http://" + addr, Dir: dataDir, env: env, out: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		return nil, err
