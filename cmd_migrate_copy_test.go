@@ -13,11 +13,7 @@ import (
 )
 
 // TestMain stops the PostgreSQL server the copy tests may have started.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Run(m) }
 
 // TestMigrateCopyMovesASQLiteInstall copies a SQLite file with a user and a
 // job into an empty PostgreSQL database: per-table counts and a final line

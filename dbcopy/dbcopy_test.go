@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -19,11 +18,7 @@ import (
 	"github.com/vega-ai/vega/models"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Run(m) }
 
 // needPostgres skips t, saying so, when PostgreSQL is switched off: every
 // copy needs a PostgreSQL target.

@@ -1,7 +1,6 @@
 package migrations
 
 import (
-	"os"
 	"testing"
 
 	"github.com/vega-ai/vega/internal/pgtest"
@@ -10,8 +9,4 @@ import (
 // TestMain runs the tests once (the PostgreSQL tests open their own
 // databases, so the package is not run twice as pgtest.Main would) and stops
 // the throwaway PostgreSQL cluster if a test started one.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Run(m) }

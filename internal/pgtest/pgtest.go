@@ -85,6 +85,16 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
+// Run runs the package's tests once, stops the cluster if a test started
+// one, and exits. It is the TestMain of packages whose PostgreSQL tests open
+// their own databases (pgtest.NewDatabase) instead of running every test on
+// both databases as Main does.
+func Run(m *testing.M) {
+	code := m.Run()
+	Stop()
+	os.Exit(code)
+}
+
 // singlePass reports flags under which a second m.Run makes no sense.
 func singlePass() bool {
 	for _, name := range []string{"test.fuzz", "test.list"} {

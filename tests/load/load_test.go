@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,11 +8,7 @@ import (
 	"github.com/vega-ai/vega/internal/pgtest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Run(m) }
 
 // TestRunMeasuresCaptures runs a short load: every capture is a 201 and the
 // report carries throughput, percentiles and the parse/store split.
