@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/vega-ai/vega/migrations"
 )
 
 // BenchmarkSaveJob measures SaveJob (company upsert, dedupe check and insert
@@ -43,9 +45,9 @@ func BenchmarkRawInsert(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	stmt, err := db.SQLDB().PrepareContext(ctx, `INSERT INTO jobs
+	stmt, err := db.SQLDB().PrepareContext(ctx, rebindForTest(db, `INSERT INTO jobs
 		(user_id, title, description, company_id, source_url, required_skills, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, '[]', ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, '[]', ?, ?)`))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -146,6 +148,7 @@ func benchJobsDB(b *testing.B) string {
 // newest first, among 100 users x 10,000 jobs, and reports the median
 // besides the mean. The query plan is printed with -v.
 func BenchmarkListJobs(b *testing.B) {
+	sqliteOnly(b, "the million-row data set is a cached SQLite file")
 	if testing.Short() {
 		b.Skip("builds a million-row database; skipped with -short")
 	}
@@ -183,4 +186,23 @@ func BenchmarkListJobs(b *testing.B) {
 	}
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "median-ns/op")
+}
+
+// rebindForTest rewrites the "?" placeholders of a hand-written statement
+// as $1, $2, ... on PostgreSQL.
+func rebindForTest(db *DB, query string) string {
+	if db.Dialect() != migrations.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -15,6 +15,7 @@ import (
 // idx_jobs_user_id_created_at, with their companies in a second query, as
 // Store.Jobs loads them. Rows are scanned into plain values.
 func BenchmarkListJobsRawSQL(b *testing.B) {
+	sqliteOnly(b, "the million-row data set is a cached SQLite file")
 	if testing.Short() {
 		b.Skip("builds a million-row database; skipped with -short")
 	}

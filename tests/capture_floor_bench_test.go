@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vega-ai/vega/internal/pgtest"
 	"github.com/vega-ai/vega/models"
 	"github.com/vega-ai/vega/scraper"
 )
@@ -70,12 +71,17 @@ func BenchmarkCaptureEndToEnd(b *testing.B) {
 
 // BenchmarkParsePlusInsert is the floor of a capture: scraper.Parse of the
 // same page and one prepared INSERT INTO jobs of its title and description
-// through database/sql on the same kind of SQLite file (WAL, autocommit).
+// through database/sql on the same kind of database (a SQLite file in WAL
+// mode, or PostgreSQL in the PostgreSQL pass; autocommit).
 func BenchmarkParsePlusInsert(b *testing.B) {
 	for _, p := range benchPages {
 		b.Run(p.name, func(b *testing.B) {
 			ctx := context.Background()
-			db, err := models.Open(ctx, models.Options{Path: filepath.Join(b.TempDir(), "vega.db")})
+			opts := models.Options{Path: filepath.Join(b.TempDir(), "vega.db")}
+			if pgtest.Postgres() {
+				opts = models.Options{URL: pgtest.NewDatabase(b)}
+			}
+			db, err := models.Open(ctx, opts)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -89,9 +95,15 @@ func BenchmarkParsePlusInsert(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			stmt, err := db.SQLDB().PrepareContext(ctx, `INSERT INTO jobs
+			insert := `INSERT INTO jobs
 				(user_id, title, description, company_id, source_url, required_skills, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, '[]', ?, ?)`)
+				VALUES (?, ?, ?, ?, ?, '[]', ?, ?)`
+			if pgtest.Postgres() {
+				insert = `INSERT INTO jobs
+				(user_id, title, description, company_id, source_url, required_skills, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, '[]', $6, $7)`
+			}
+			stmt, err := db.SQLDB().PrepareContext(ctx, insert)
 			if err != nil {
 				b.Fatal(err)
 			}
